@@ -1,0 +1,24 @@
+namespace Cairn.Core.Artifacts;
+
+public sealed record ArtifactEntry(string Name, bool IsDirectory, long? Size);
+
+/// <summary>Blob storage for artifacts, addressed by checked relative paths under one root.</summary>
+public interface IArtifactStore
+{
+    /// <summary>Writes the whole stream; readers never see a partly written file.</summary>
+    Task WriteAsync(ArtifactPath path, Stream content, CancellationToken cancellationToken);
+
+    /// <summary>Opens a file for reading, or null when there is no file at the path.</summary>
+    Task<ArtifactFile?> OpenReadAsync(ArtifactPath path, CancellationToken cancellationToken);
+
+    /// <summary>One directory level; empty when the directory does not exist.</summary>
+    Task<IReadOnlyList<ArtifactEntry>> ListAsync(ArtifactPath directory, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a file or a whole directory tree; a missing path is not an error.</summary>
+    Task DeleteAsync(ArtifactPath path, CancellationToken cancellationToken);
+}
+
+public sealed record ArtifactFile(Stream Content, long Length, DateTimeOffset LastModified) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Content.DisposeAsync();
+}

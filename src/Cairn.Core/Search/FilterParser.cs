@@ -1,0 +1,230 @@
+using System.Globalization;
+
+namespace Cairn.Core.Search;
+
+/// <summary>A comparison as written, before the search kind decides what its identifier means.</summary>
+internal sealed record RawComparison(string? Entity, string Key, bool QuotedKey, Comparator Op, FilterValue Value, int Position);
+
+/// <summary>An order_by entry as written.</summary>
+internal sealed record RawOrderTerm(string? Entity, string Key, bool QuotedKey, bool Ascending);
+
+/// <summary>
+/// Parses the MLflow search language: comparisons joined by AND, no OR, no grouping.
+/// Bounded so that a hostile filter cannot cost more than a small, fixed amount of work.
+/// </summary>
+internal static class FilterParser
+{
+    public const int MaxFilterLength = 16_384;
+    public const int MaxComparisons = 100;
+    public const int MaxListItems = 1_000;
+    public const int MaxOrderByTerms = 10;
+
+    public static List<RawComparison> Parse(string? filter)
+    {
+        var result = new List<RawComparison>();
+        if (string.IsNullOrWhiteSpace(filter))
+        {
+            return result;
+        }
+
+        if (filter.Length > MaxFilterLength)
+        {
+            throw SearchErrors.Invalid($"Filter is {filter.Length} characters long; the limit is {MaxFilterLength}.");
+        }
+
+        var tokens = FilterLexer.Tokenize(filter);
+        var i = 0;
+        while (true)
+        {
+            result.Add(ParseComparison(tokens, ref i));
+            if (result.Count > MaxComparisons)
+            {
+                throw SearchErrors.Invalid($"Filter has more than {MaxComparisons} comparisons.");
+            }
+
+            var next = tokens[i];
+            if (next.Kind == TokenKind.End)
+            {
+                return result;
+            }
+
+            if (next.Kind != TokenKind.And)
+            {
+                throw SearchErrors.Invalid($"Invalid filter '{filter}': expected AND at position {next.Position}, found '{next.Text}'. "
+                    + "Comparisons are joined by AND; OR and parentheses are not supported.");
+            }
+
+            i++;
+        }
+    }
+
+    public static List<RawOrderTerm> ParseOrderBy(IReadOnlyList<string>? orderBy)
+    {
+        var result = new List<RawOrderTerm>();
+        if (orderBy is null)
+        {
+            return result;
+        }
+
+        if (orderBy.Count > MaxOrderByTerms)
+        {
+            throw SearchErrors.Invalid($"order_by has {orderBy.Count} entries; the limit is {MaxOrderByTerms}.");
+        }
+
+        foreach (var clause in orderBy)
+        {
+            if (string.IsNullOrWhiteSpace(clause) || clause.Length > 1000)
+            {
+                throw SearchErrors.Invalid($"Invalid order_by clause '{clause}'.");
+            }
+
+            var tokens = FilterLexer.Tokenize(clause);
+            var i = 0;
+            var (entity, key, quoted) = ParseIdentifier(tokens, ref i, clause);
+            var ascending = true;
+            if (tokens[i].Kind == TokenKind.Identifier && !tokens[i].Quoted)
+            {
+                ascending = tokens[i].Text.ToUpperInvariant() switch
+                {
+                    "ASC" => true,
+                    "DESC" => false,
+                    _ => throw SearchErrors.Invalid($"Invalid order_by clause '{clause}': expected ASC or DESC, found '{tokens[i].Text}'."),
+                };
+                i++;
+            }
+
+            if (tokens[i].Kind != TokenKind.End)
+            {
+                throw SearchErrors.Invalid($"Invalid order_by clause '{clause}'.");
+            }
+
+            result.Add(new RawOrderTerm(entity, key, quoted, ascending));
+        }
+
+        return result;
+    }
+
+    private static RawComparison ParseComparison(List<Token> tokens, ref int i)
+    {
+        var start = tokens[i].Position;
+        var (entity, key, quoted) = ParseIdentifier(tokens, ref i, null);
+        var op = ParseComparator(tokens, ref i);
+        FilterValue value;
+        if (op is Comparator.In or Comparator.NotIn)
+        {
+            value = ParseList(tokens, ref i);
+        }
+        else
+        {
+            var token = tokens[i];
+            value = token.Kind switch
+            {
+                TokenKind.String => new StringValue(token.Text),
+                TokenKind.Number => new NumberValue(double.Parse(token.Text, NumberStyles.Float, CultureInfo.InvariantCulture)),
+                _ => throw SearchErrors.Invalid(token.Kind == TokenKind.End
+                    ? $"Missing value after '{op.ToText()}' at the end of the filter."
+                    : $"Invalid value '{token.Text}' at position {token.Position}: strings must be quoted, like '{token.Text}'."),
+            };
+            i++;
+        }
+
+        return new RawComparison(entity, key, quoted, op, value, start);
+    }
+
+    private static (string? Entity, string Key, bool Quoted) ParseIdentifier(List<Token> tokens, ref int i, string? clause)
+    {
+        var token = tokens[i];
+        i++;
+        if (token.Kind == TokenKind.Identifier && token.Entity is not null)
+        {
+            return (token.Entity, token.Text, true);
+        }
+
+        if (token.Kind == TokenKind.Identifier && !token.Quoted)
+        {
+            var dot = token.Text.IndexOf('.', StringComparison.Ordinal);
+            return dot < 0 ? (null, token.Text, false) : (token.Text[..dot], token.Text[(dot + 1)..], false);
+        }
+
+        if (token.Quoted)
+        {
+            return (null, token.Text, true);
+        }
+
+        var where = clause is null ? "filter" : $"order_by clause '{clause}'";
+        throw SearchErrors.Invalid(token.Kind == TokenKind.End
+            ? $"Invalid {where}: expected an identifier at the end."
+            : $"Invalid {where}: expected an identifier at position {token.Position}, found '{token.Text}'.");
+    }
+
+    private static Comparator ParseComparator(List<Token> tokens, ref int i)
+    {
+        var token = tokens[i];
+        i++;
+        switch (token.Kind)
+        {
+            case TokenKind.Operator:
+                return token.Text switch
+                {
+                    "=" => Comparator.Equal,
+                    "!=" => Comparator.NotEqual,
+                    "<" => Comparator.Less,
+                    "<=" => Comparator.LessOrEqual,
+                    ">" => Comparator.Greater,
+                    ">=" => Comparator.GreaterOrEqual,
+                    "LIKE" => Comparator.Like,
+                    "ILIKE" => Comparator.ILike,
+                    _ => throw SearchErrors.Invalid($"Invalid comparator '{token.Text}' at position {token.Position}."),
+                };
+            case TokenKind.In:
+                return Comparator.In;
+            case TokenKind.Not when tokens[i].Kind == TokenKind.In:
+                i++;
+                return Comparator.NotIn;
+            default:
+                throw SearchErrors.Invalid(token.Kind == TokenKind.End
+                    ? "Invalid filter: expected a comparator at the end."
+                    : $"Invalid filter: expected a comparator at position {token.Position}, found '{token.Text}'.");
+        }
+    }
+
+    private static ListValue ParseList(List<Token> tokens, ref int i)
+    {
+        if (tokens[i].Kind != TokenKind.LeftParen)
+        {
+            throw SearchErrors.Invalid($"Invalid filter: expected '(' after IN at position {tokens[i].Position}.");
+        }
+
+        i++;
+        var values = new List<string>();
+        while (true)
+        {
+            var token = tokens[i];
+            if (token.Kind != TokenKind.String)
+            {
+                throw SearchErrors.Invalid($"Invalid filter: IN lists hold quoted strings; found '{token.Text}' at position {token.Position}.");
+            }
+
+            values.Add(token.Text);
+            if (values.Count > MaxListItems)
+            {
+                throw SearchErrors.Invalid($"Invalid filter: an IN list may hold at most {MaxListItems} values.");
+            }
+
+            i++;
+            if (tokens[i].Kind == TokenKind.Comma)
+            {
+                i++;
+                continue;
+            }
+
+            if (tokens[i].Kind == TokenKind.RightParen)
+            {
+                i++;
+                return new ListValue(values);
+            }
+
+            throw SearchErrors.Invalid($"Invalid filter: expected ',' or ')' at position {tokens[i].Position}.");
+        }
+    }
+}

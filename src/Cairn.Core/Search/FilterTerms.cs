@@ -1,0 +1,62 @@
+namespace Cairn.Core.Search;
+
+public enum Comparator
+{
+    Equal,
+    NotEqual,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+    Like,
+    ILike,
+    In,
+    NotIn,
+}
+
+/// <summary>What a search identifier refers to once its entity prefix is resolved.</summary>
+public enum FilterEntity
+{
+    Attribute,
+    Metric,
+    Param,
+    Tag,
+    Dataset,
+}
+
+public abstract record FilterValue;
+
+public sealed record NumberValue(double Value) : FilterValue;
+
+public sealed record StringValue(string Value) : FilterValue;
+
+public sealed record ListValue(IReadOnlyList<string> Values) : FilterValue;
+
+/// <summary>One <c>identifier comparator value</c> term; a filter is a conjunction of these.</summary>
+public sealed record Comparison(FilterEntity Entity, string Key, Comparator Op, FilterValue Value);
+
+public sealed record OrderTerm(FilterEntity Entity, string Key, bool Ascending);
+
+public static class ComparatorText
+{
+    public static string ToText(this Comparator op) => op switch
+    {
+        Comparator.Equal => "=",
+        Comparator.NotEqual => "!=",
+        Comparator.Less => "<",
+        Comparator.LessOrEqual => "<=",
+        Comparator.Greater => ">",
+        Comparator.GreaterOrEqual => ">=",
+        Comparator.Like => "LIKE",
+        Comparator.ILike => "ILIKE",
+        Comparator.In => "IN",
+        Comparator.NotIn => "NOT IN",
+        _ => throw new ArgumentOutOfRangeException(nameof(op)),
+    };
+
+    public static bool IsNumeric(this Comparator op) => op is Comparator.Equal or Comparator.NotEqual
+        or Comparator.Less or Comparator.LessOrEqual or Comparator.Greater or Comparator.GreaterOrEqual;
+
+    public static bool IsString(this Comparator op) => op is Comparator.Equal or Comparator.NotEqual
+        or Comparator.Like or Comparator.ILike;
+}

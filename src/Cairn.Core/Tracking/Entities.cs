@@ -1,0 +1,56 @@
+namespace Cairn.Core.Tracking;
+
+public sealed record KeyValue(string Key, string Value);
+
+public sealed record Experiment(
+    ExperimentId Id,
+    string Name,
+    string ArtifactLocation,
+    LifecycleStage LifecycleStage,
+    long CreationTime,
+    long LastUpdateTime,
+    IReadOnlyList<KeyValue> Tags);
+
+public sealed record RunInfo(
+    RunId RunId,
+    ExperimentId ExperimentId,
+    string RunName,
+    string? UserId,
+    RunStatus Status,
+    long? StartTime,
+    long? EndTime,
+    string ArtifactUri,
+    LifecycleStage LifecycleStage);
+
+/// <summary>One point of a metric's history. NaN and infinities are legal values.</summary>
+public readonly record struct Metric(string Key, double Value, long Timestamp, long Step);
+
+public sealed record MetricWithRunId(RunId RunId, Metric Metric);
+
+public sealed record RunData(IReadOnlyList<Metric> Metrics, IReadOnlyList<KeyValue> Params, IReadOnlyList<KeyValue> Tags);
+
+public sealed record Dataset(string Name, string Digest, string SourceType, string Source, string? Schema, string? Profile);
+
+public sealed record DatasetInput(Dataset Dataset, IReadOnlyList<KeyValue> Tags);
+
+public sealed record Run(RunInfo Info, RunData Data, IReadOnlyList<DatasetInput> Inputs);
+
+/// <summary>A run as it is created: the store fills in id, status and artifact location.</summary>
+public sealed record NewRun(
+    ExperimentId ExperimentId,
+    string? UserId,
+    string RunName,
+    long StartTime,
+    IReadOnlyList<KeyValue> Tags);
+
+/// <summary>Only the fields that are present change.</summary>
+public sealed record RunUpdate(RunId RunId, RunStatus? Status, long? EndTime, string? RunName);
+
+public sealed record LogBatch(IReadOnlyList<Metric> Metrics, IReadOnlyList<KeyValue> Params, IReadOnlyList<KeyValue> Tags)
+{
+    public static readonly LogBatch Empty = new([], [], []);
+
+    public bool IsEmpty => Metrics.Count == 0 && Params.Count == 0 && Tags.Count == 0;
+}
+
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextPageToken);

@@ -1,0 +1,74 @@
+using Cairn.Core.Search;
+
+namespace Cairn.Core.Tracking;
+
+public sealed record ExperimentQuery(
+    IReadOnlyList<Comparison> Filter,
+    IReadOnlyList<OrderTerm> OrderBy,
+    ViewType ViewType,
+    int MaxResults,
+    long Offset);
+
+public sealed record RunQuery(
+    IReadOnlyList<ExperimentId> ExperimentIds,
+    IReadOnlyList<Comparison> Filter,
+    IReadOnlyList<OrderTerm> OrderBy,
+    ViewType ViewType,
+    int MaxResults,
+    long Offset);
+
+public sealed record MetricHistoryQuery(RunId RunId, string Key, int MaxResults, long Offset);
+
+public sealed record BulkIntervalQuery(IReadOnlyList<RunId> RunIds, string Key, long? StartStep, long? EndStep, int MaxResults);
+
+/// <summary>
+/// The tracking store port. Implementations hold MLflow's semantics: latest metric per key,
+/// write-once params, soft deletes that cascade from experiments to runs, atomic batches.
+/// </summary>
+public interface ITrackingStore
+{
+    Task<ExperimentId> CreateExperimentAsync(string name, string? artifactLocation, IReadOnlyList<KeyValue> tags, CancellationToken cancellationToken);
+
+    Task<Experiment?> GetExperimentAsync(ExperimentId id, CancellationToken cancellationToken);
+
+    Task<Experiment?> GetExperimentByNameAsync(string name, CancellationToken cancellationToken);
+
+    Task<Page<Experiment>> SearchExperimentsAsync(ExperimentQuery query, CancellationToken cancellationToken);
+
+    Task DeleteExperimentAsync(ExperimentId id, CancellationToken cancellationToken);
+
+    Task RestoreExperimentAsync(ExperimentId id, CancellationToken cancellationToken);
+
+    Task RenameExperimentAsync(ExperimentId id, string newName, CancellationToken cancellationToken);
+
+    Task SetExperimentTagAsync(ExperimentId id, KeyValue tag, CancellationToken cancellationToken);
+
+    Task<Run> CreateRunAsync(NewRun run, CancellationToken cancellationToken);
+
+    Task<RunInfo> UpdateRunAsync(RunUpdate update, CancellationToken cancellationToken);
+
+    Task DeleteRunAsync(RunId id, CancellationToken cancellationToken);
+
+    Task RestoreRunAsync(RunId id, CancellationToken cancellationToken);
+
+    Task<Run?> GetRunAsync(RunId id, CancellationToken cancellationToken);
+
+    Task<Page<Run>> SearchRunsAsync(RunQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Stores every metric, param and tag of the batch, or none of them.</summary>
+    Task LogBatchAsync(RunId id, LogBatch batch, CancellationToken cancellationToken);
+
+    Task DeleteTagAsync(RunId id, string key, CancellationToken cancellationToken);
+
+    Task LogInputsAsync(RunId id, IReadOnlyList<DatasetInput> inputs, CancellationToken cancellationToken);
+
+    /// <summary>Appends one model description to the run's <c>mlflow.log-model.history</c> tag.</summary>
+    Task AppendLoggedModelAsync(RunId id, string modelJson, CancellationToken cancellationToken);
+
+    Task<Page<Metric>> GetMetricHistoryAsync(MetricHistoryQuery query, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<MetricWithRunId>> GetMetricHistoryBulkIntervalAsync(BulkIntervalQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The run's experiment and lifecycle, for artifact routes that only need to locate it.</summary>
+    Task<RunInfo?> GetRunInfoAsync(RunId id, CancellationToken cancellationToken);
+}

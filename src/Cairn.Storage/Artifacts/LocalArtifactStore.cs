@@ -1,0 +1,150 @@
+using Cairn.Core;
+using Cairn.Core.Artifacts;
+
+namespace Cairn.Storage.Artifacts;
+
+/// <summary>
+/// Artifacts in a folder on local disk. Every path is resolved under the root and refused if it leaves it
+/// or passes through a symbolic link; files are written to a temporary name and renamed into place.
+/// </summary>
+public sealed class LocalArtifactStore : IArtifactStore
+{
+    private const int BufferSize = 1 << 16;
+    private readonly string _root;
+
+    public LocalArtifactStore(string root)
+    {
+        _root = Path.GetFullPath(root);
+        Directory.CreateDirectory(_root);
+    }
+
+    public async Task WriteAsync(ArtifactPath path, Stream content, CancellationToken cancellationToken)
+    {
+        if (path.IsRoot)
+        {
+            throw CairnException.InvalidParameter("An artifact upload needs a file path.");
+        }
+
+        var target = Resolve(path);
+        if (Directory.Exists(target))
+        {
+            throw CairnException.InvalidParameter($"Cannot write artifact '{path}': a directory of that name exists.");
+        }
+
+        var directory = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(directory);
+        EnsureNoLinks(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.part");
+        try
+        {
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, useAsync: true))
+            {
+                await content.CopyToAsync(file, BufferSize, cancellationToken);
+                await file.FlushAsync(cancellationToken);
+            }
+
+            File.Move(temporary, target, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+
+    public Task<ArtifactFile?> OpenReadAsync(ArtifactPath path, CancellationToken cancellationToken)
+    {
+        var target = Resolve(path);
+        var info = new FileInfo(target);
+        if (path.IsRoot || !info.Exists || info.LinkTarget is not null)
+        {
+            return Task.FromResult<ArtifactFile?>(null);
+        }
+
+        var stream = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize, useAsync: true);
+        return Task.FromResult<ArtifactFile?>(new ArtifactFile(stream, stream.Length, info.LastWriteTimeUtc));
+    }
+
+    public Task<IReadOnlyList<ArtifactEntry>> ListAsync(ArtifactPath directory, CancellationToken cancellationToken)
+    {
+        var target = Resolve(directory);
+        var info = new DirectoryInfo(target);
+        if (!info.Exists || info.LinkTarget is not null)
+        {
+            return Task.FromResult<IReadOnlyList<ArtifactEntry>>([]);
+        }
+
+        var entries = new List<ArtifactEntry>();
+        foreach (var entry in info.EnumerateFileSystemInfos())
+        {
+            // Partial uploads and links are not artifacts.
+            if (entry.LinkTarget is not null || (entry.Name.StartsWith('.') && entry.Name.EndsWith(".part", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            entries.Add(entry is FileInfo file
+                ? new ArtifactEntry(entry.Name, false, file.Length)
+                : new ArtifactEntry(entry.Name, true, null));
+        }
+
+        entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return Task.FromResult<IReadOnlyList<ArtifactEntry>>(entries);
+    }
+
+    public Task DeleteAsync(ArtifactPath path, CancellationToken cancellationToken)
+    {
+        if (path.IsRoot)
+        {
+            throw CairnException.InvalidParameter("Refusing to delete the artifact root.");
+        }
+
+        var target = Resolve(path);
+        var info = new FileInfo(target);
+        if (info.LinkTarget is not null)
+        {
+            // Remove the link itself, never what it points to.
+            info.Delete();
+        }
+        else if (Directory.Exists(target))
+        {
+            Directory.Delete(target, recursive: true);
+        }
+        else if (info.Exists)
+        {
+            info.Delete();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private string Resolve(ArtifactPath path)
+    {
+        var full = Path.GetFullPath(Path.Combine(_root, path.Value));
+        if (full != _root && !full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw CairnException.InvalidParameter($"Invalid artifact path '{path}': it leaves the artifact root.");
+        }
+
+        EnsureNoLinks(Path.GetDirectoryName(full) ?? _root);
+        return full;
+    }
+
+    /// <summary>Refuses a path whose folders below the root include a symbolic link (it could point anywhere).</summary>
+    private void EnsureNoLinks(string directory)
+    {
+        var current = directory;
+        while (current.Length > _root.Length)
+        {
+            var info = new DirectoryInfo(current);
+            if (info.Exists && info.LinkTarget is not null)
+            {
+                throw CairnException.InvalidParameter("Invalid artifact path: it passes through a symbolic link.");
+            }
+
+            current = Path.GetDirectoryName(current)!;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using Cairn.Core;
+using Cairn.Core.Search;
+using Cairn.Core.Tracking;
+
+namespace Cairn.Storage.Sqlite;
+
+public sealed partial class SqliteTrackingStore
+{
+    internal const string RunColumns =
+        "r.run_key, r.run_uuid, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.artifact_uri, r.lifecycle_stage";
+
+    public Task<Run> CreateRunAsync(NewRun run, CancellationToken cancellationToken) =>
+        database.Writer.ExecuteAsync(context =>
+        {
+            var stage = ExperimentStage(context, run.ExperimentId) ?? throw ExperimentNotFound(run.ExperimentId);
+            if (stage != ActiveStage)
+            {
+                throw CairnException.InvalidParameter(
+                    $"The experiment {run.ExperimentId} must be in the 'active' state. Current state is deleted.");
+            }
+
+            var id = RunId.New();
+            var artifactUri = ArtifactUriFor(run.ExperimentId, id);
+            var runKey = (long)context.Command("""
+                INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage)
+                VALUES ($id, $experiment, $name, $user, 'RUNNING', $start, NULL, $uri, 'active') RETURNING run_key
+                """).Bind("$id", id.Value).Bind("$experiment", run.ExperimentId.Value).Bind("$name", run.RunName)
+                .Bind("$user", run.UserId).Bind("$start", run.StartTime).Bind("$uri", artifactUri).ExecuteScalar()!;
+            foreach (var tag in run.Tags)
+            {
+                UpsertTag(context, runKey, tag);
+            }
+
+            var tags = run.Tags.ToList();
+            if (!tags.Any(t => t.Key == WellKnownTags.RunName))
+            {
+                var nameTag = new KeyValue(WellKnownTags.RunName, run.RunName);
+                UpsertTag(context, runKey, nameTag);
+                tags.Add(nameTag);
+            }
+
+            var info = new RunInfo(id, run.ExperimentId, run.RunName, run.UserId, RunStatus.Running, run.StartTime, null, artifactUri, LifecycleStage.Active);
+            return new Run(info, new RunData([], [], tags), []);
+        }, cancellationToken);
+
+    public Task<RunInfo> UpdateRunAsync(RunUpdate update, CancellationToken cancellationToken) =>
+        database.Writer.ExecuteAsync(context =>
+        {
+            var run = RequireActiveRun(context, update.RunId);
+            context.Command("""
+                UPDATE runs SET status = COALESCE($status, status), end_time = COALESCE($end, end_time), name = COALESCE($name, name)
+                WHERE run_key = $key
+                """).Bind("$status", update.Status?.WireName()).Bind("$end", update.EndTime)
+                .Bind("$name", string.IsNullOrEmpty(update.RunName) ? null : update.RunName).Bind("$key", run.RunKey).ExecuteNonQuery();
+            if (!string.IsNullOrEmpty(update.RunName))
+            {
+                UpsertTag(context, run.RunKey, new KeyValue(WellKnownTags.RunName, update.RunName));
+            }
+
+            var command = context.Command($"SELECT {RunColumns} FROM runs r WHERE r.run_key = $key").Bind("$key", run.RunKey);
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return RunReader.ReadInfo(reader).Info;
+        }, cancellationToken);
+
+    public Task DeleteRunAsync(RunId id, CancellationToken cancellationToken) => SetRunStage(id, DeletedStage, cancellationToken);
+
+    public Task RestoreRunAsync(RunId id, CancellationToken cancellationToken) => SetRunStage(id, ActiveStage, cancellationToken);
+
+    private Task SetRunStage(RunId id, string stage, CancellationToken cancellationToken) =>
+        database.Writer.ExecuteAsync(context =>
+        {
+            var run = FindRun(context, id) ?? throw RunNotFound(id);
+            context.Command("UPDATE runs SET lifecycle_stage = $stage, deleted_time = $deleted WHERE run_key = $key")
+                .Bind("$stage", stage).Bind("$deleted", stage == DeletedStage ? Now() : null).Bind("$key", run.RunKey).ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task<Run?> GetRunAsync(RunId id, CancellationToken cancellationToken) =>
+        Task.FromResult(ReadSnapshot(database, (connection, transaction) =>
+        {
+            var parameters = new SqlParameters();
+            var sql = $"SELECT {RunColumns} FROM runs r WHERE r.run_uuid = {parameters.Add(id.Value)}";
+            return RunReader.Load(connection, transaction, sql, parameters, int.MaxValue).FirstOrDefault();
+        }));
+
+    public Task<RunInfo?> GetRunInfoAsync(RunId id, CancellationToken cancellationToken) =>
+        Task.FromResult(Read(database, connection =>
+        {
+            using var command = CreateCommand(connection, null, $"SELECT {RunColumns} FROM runs r WHERE r.run_uuid = $id");
+            command.Parameters.AddWithValue("$id", id.Value);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? RunReader.ReadInfo(reader).Info : null;
+        }));
+
+    public Task<Page<Run>> SearchRunsAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        if (query.ExperimentIds.Count == 0)
+        {
+            return Task.FromResult(new Page<Run>([], null));
+        }
+
+        var parameters = new SqlParameters();
+        var sql = RunSearchSql.Build(query, parameters);
+        var runs = ReadSnapshot(database, (connection, transaction) =>
+            RunReader.Load(connection, transaction, sql, parameters, query.MaxResults + 1));
+        var token = runs.Count > query.MaxResults ? PageToken.Encode(query.Offset + query.MaxResults) : null;
+        if (runs.Count > query.MaxResults)
+        {
+            runs.RemoveAt(runs.Count - 1);
+        }
+
+        return Task.FromResult(new Page<Run>(runs, token));
+    }
+}

@@ -1,0 +1,82 @@
+using Cairn.Core;
+using Cairn.Core.Tracking;
+using Microsoft.Data.Sqlite;
+
+namespace Cairn.Storage.Sqlite;
+
+/// <summary>
+/// The tracking store on SQLite. Writes go through the database's single writer (group commit);
+/// reads use pooled connections and see only committed data.
+/// </summary>
+public sealed partial class SqliteTrackingStore(SqliteDatabase database, TimeProvider time) : ITrackingStore
+{
+    private const string ActiveStage = "active";
+    private const string DeletedStage = "deleted";
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static string StageName(LifecycleStage stage) => stage == LifecycleStage.Active ? ActiveStage : DeletedStage;
+
+    private static LifecycleStage ParseStage(string stage) => stage == ActiveStage ? LifecycleStage.Active : LifecycleStage.Deleted;
+
+    private static string ArtifactUriFor(ExperimentId experiment, RunId run) => $"mlflow-artifacts:/{experiment}/{run}/artifacts";
+
+    /// <summary>SQL has no NaN; infinities are stored as ±double.MaxValue as MLflow's SQL store does.</summary>
+    private static (double Value, long IsNan) ToStored(double value) => value switch
+    {
+        double.NaN => (0, 1),
+        double.PositiveInfinity => (double.MaxValue, 0),
+        double.NegativeInfinity => (double.MinValue, 0),
+        _ => (value, 0),
+    };
+
+    private static double FromStored(double value, long isNan) => isNan != 0 ? double.NaN : value;
+
+    private static CairnException RunNotFound(RunId id) => CairnException.NotFound($"Run with id={id} not found");
+
+    private static CairnException ExperimentNotFound(ExperimentId id) =>
+        CairnException.NotFound($"No Experiment with id={id} exists");
+
+    /// <summary>A run row as the writer needs it to check existence and lifecycle.</summary>
+    private readonly record struct RunRow(long RunKey, ExperimentId ExperimentId, bool Active);
+
+    private static RunRow? FindRun(WriteContext context, RunId id)
+    {
+        var command = context.Command("SELECT run_key, experiment_id, lifecycle_stage FROM runs WHERE run_uuid = $id").Bind("$id", id.Value);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new RunRow(reader.GetInt64(0), new ExperimentId(reader.GetInt64(1)), reader.GetString(2) == ActiveStage) : null;
+    }
+
+    private static RunRow RequireActiveRun(WriteContext context, RunId id)
+    {
+        var run = FindRun(context, id) ?? throw RunNotFound(id);
+        if (!run.Active)
+        {
+            throw CairnException.InvalidParameter($"The run {id} must be in the 'active' state. Current state is deleted.");
+        }
+
+        return run;
+    }
+
+    private static T Read<T>(SqliteDatabase database, Func<SqliteConnection, T> read)
+    {
+        using var connection = database.OpenReader();
+        return read(connection);
+    }
+
+    /// <summary>Several queries that must agree with each other run in one read transaction (one snapshot).</summary>
+    private static T ReadSnapshot<T>(SqliteDatabase database, Func<SqliteConnection, SqliteTransaction, T> read)
+    {
+        using var connection = database.OpenReader();
+        using var transaction = connection.BeginTransaction(deferred: true);
+        return read(connection, transaction);
+    }
+
+    private static SqliteCommand CreateCommand(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+}
