@@ -17,9 +17,9 @@ WORKLOADS = [
     ("log_batch", "log-batch, 1000 metrics/request", "metrics/s", "≥ 125,000 metrics/s", "7,190 metrics/s"),
     ("log_metric", "log-metric, 1 metric/request", "req/s, p50, p99", "≥ 10,000 req/s, p99 < 20 ms",
      "293 req/s, p99 1,010 ms"),
-    ("search_filtered", "search 5,000 runs: filter + order_by, 100 results", "p50", "p50 ≤ 10 ms", "p50 156 ms"),
-    ("search_page", "search 5,000 runs: page of 1,000, no filter", "p50", "p50 ≤ 50 ms", "p50 963 ms"),
-    ("get_history", "get-history of a 50,000-point metric", "p50", "p50 ≤ 100 ms", "p50 2,864 ms"),
+    ("search_filtered", "search {runs:,} runs: filter + order_by, 100 results", "p50", "p50 ≤ 10 ms", "p50 156 ms"),
+    ("search_page", "search {runs:,} runs: page of 1,000, no filter", "p50", "p50 ≤ 50 ms", "p50 963 ms"),
+    ("get_history", "get-history of a {points:,}-point metric", "p50", "p50 ≤ 100 ms", "p50 2,864 ms"),
 ]
 
 
@@ -70,9 +70,10 @@ def main() -> int:
 
     print(f"# Cairn HTTP benchmark, {settings.get('started', '')}")
     print()
-    print(f"Server: `{settings.get('server', '?')}`, SQLite backend; "
-          f"measured {settings.get('duration', '?')} s per workload after a "
-          f"{settings.get('warmup', '?')} s warm-up.")
+    print(f"Server: `{settings.get('server', '?')}`")
+    print()
+    print(f"Each workload: {settings.get('warmup', '?')} s warm-up, then {settings.get('duration', '?')} s measured "
+          f"with `wrk --latency`.")
     print()
     print("## Results")
     print()
@@ -80,6 +81,7 @@ def main() -> int:
     print("|---|---|---|---|---|---|---|")
     notes: list[str] = []
     for i, (name, title, _what, target, ref) in enumerate(WORKLOADS, 1):
+        title = title.format(runs=seed.get("runs", 5000), points=seed.get("history_points", 50_000))
         r = load(os.path.join(out, name + ".json"))
         wrk_args = settings.get("wrk", {}).get(name, "")
         if r is None:
@@ -99,15 +101,16 @@ def main() -> int:
     print()
     print("## Details")
     print()
-    print("| Workload | requests | ok req/s | mean | p50 | p90 | p99 | max | MB/s received |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| Workload | requests | ok req/s | mean | p50 | p90 | p99 | max | MB/s received | KB/response |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name, title, *_ in WORKLOADS:
         r = load(os.path.join(out, name + ".json"))
         if r is None:
             continue
         secs = r["duration_us"] / 1e6
         print(f"| {name} | {r['requests']:,} | {r['ok'] / secs:,.1f} | {ms(r['mean_us'])} | {ms(r['p50_us'])} | "
-              f"{ms(r['p90_us'])} | {ms(r['p99_us'])} | {ms(r['max_us'])} | {r['bytes'] / secs / 1e6:,.1f} |")
+              f"{ms(r['p90_us'])} | {ms(r['p99_us'])} | {ms(r['max_us'])} | {r['bytes'] / secs / 1e6:,.1f} | "
+              f"{r['bytes'] / max(r['requests'], 1) / 1000:,.1f} |")
 
     print()
     print("## Data and checks")

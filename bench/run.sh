@@ -133,7 +133,7 @@ fi
 SERVER_PID=$!
 log "server pid $SERVER_PID on $URL, data in $DATA"
 
-if ! python3 "$BENCH_DIR/seed.py" health --url "$URL" --timeout 60; then
+if ! python3 "$BENCH_DIR/seed.py" health --url "$URL" --timeout 60 --pid "$SERVER_PID"; then
   tail -n 30 "$DATA/server.log" >&2 || true
   die "server did not become healthy"
 fi

@@ -29,6 +29,7 @@ import argparse
 import concurrent.futures as cf
 import http.client
 import json
+import os
 import random
 import sys
 import threading
@@ -272,7 +273,9 @@ def check(cl: Client, info: dict) -> list[str]:
         r = cl.get("metrics/get-history", {"run_id": info["history_run_id"], "metric_key": HISTORY_KEY})
         pts = r.get("metrics", [])
         if len(pts) != info["history_points"]:
-            fail(f"get-history: got {len(pts)} points, expected {info['history_points']}")
+            paged = " (with a next_page_token)" if r.get("next_page_token") else ""
+            fail(f"get-history without max_results: got {len(pts)} points{paged}, "
+                 f"expected all {info['history_points']}")
         steps = sorted(p["step"] for p in pts)
         if steps != list(range(len(steps))):
             fail("get-history: steps are not 0..N-1 exactly once each")
@@ -292,8 +295,16 @@ def count(args: argparse.Namespace) -> int:
     jobs = [(rid, k) for rid in info["write_run_ids"] for k in keys]
 
     def one(job: tuple[str, str]) -> int:
+        # Follows next_page_token in case the server pages the history.
         rid, key = job
-        return len(cl.get("metrics/get-history", {"run_id": rid, "metric_key": key}).get("metrics", []))
+        query = {"run_id": rid, "metric_key": key}
+        n = 0
+        while True:
+            r = cl.get("metrics/get-history", query)
+            n += len(r.get("metrics", []))
+            if not r.get("next_page_token"):
+                return n
+            query["page_token"] = r["next_page_token"]
 
     total = sum(pool_map(args.threads, one, jobs))
     print(total)
@@ -305,6 +316,12 @@ def health(args: argparse.Namespace) -> int:
     deadline = time.monotonic() + args.timeout
     last = "no answer"
     while time.monotonic() < deadline:
+        if args.pid:
+            try:
+                os.kill(args.pid, 0)
+            except ProcessLookupError:
+                print(f"server process {args.pid} exited before it was healthy", file=sys.stderr)
+                return 1
         try:
             c = http.client.HTTPConnection(u.hostname, u.port, timeout=2)
             c.request("GET", "/health")
@@ -342,6 +359,7 @@ def main() -> int:
     h = sub.add_parser("health", help="wait for GET /health == OK")
     h.add_argument("--url", required=True)
     h.add_argument("--timeout", type=float, default=60)
+    h.add_argument("--pid", type=int, help="give up early when this process exits")
 
     args = ap.parse_args()
     try:

@@ -1,0 +1,9 @@
+using System.CommandLine;
+using Cairn.Cli;
+using Cairn.Cli.Commands;
+
+IConsoleOutput console = new SpectreConsoleOutput();
+var root = new RootCommand("Cairn: the MLOps platform (MLflow-compatible tracking, registry and more).");
+root.Subcommands.Add(new ServerCommand(console).Build());
+root.Subcommands.Add(new DbCommand(console).Build());
+return await root.Parse(args).InvokeAsync();

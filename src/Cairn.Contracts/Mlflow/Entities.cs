@@ -1,0 +1,45 @@
+using Cairn.Core.Tracking;
+
+namespace Cairn.Contracts.Mlflow;
+
+// MLflow wire shapes: snake_case, int64 as numbers, ids as strings, empty lists omitted (null).
+
+public sealed record KeyValueDto(string? Key, string? Value);
+
+public sealed record ExperimentDto(
+    string ExperimentId,
+    string Name,
+    string ArtifactLocation,
+    string LifecycleStage,
+    long LastUpdateTime,
+    long CreationTime,
+    List<KeyValueDto>? Tags);
+
+public sealed record RunInfoDto(
+    string RunUuid,
+    string RunId,
+    string RunName,
+    string ExperimentId,
+    string? UserId,
+    RunStatus Status,
+    long? StartTime,
+    long? EndTime,
+    string ArtifactUri,
+    string LifecycleStage);
+
+/// <summary>A metric point; request fields are nullable so a missing one can be reported by name.</summary>
+public sealed record MetricDto(string? Key, double? Value, long? Timestamp, long? Step);
+
+public sealed record MetricWithRunIdDto(string Key, double Value, long Timestamp, long Step, string RunId);
+
+public sealed record RunDataDto(List<MetricDto>? Metrics, List<KeyValueDto>? Params, List<KeyValueDto>? Tags);
+
+public sealed record DatasetDto(string? Name, string? Digest, string? SourceType, string? Source, string? Schema, string? Profile);
+
+public sealed record DatasetInputDto(List<KeyValueDto>? Tags, DatasetDto? Dataset);
+
+public sealed record RunInputsDto(List<DatasetInputDto>? DatasetInputs);
+
+public sealed record RunDto(RunInfoDto Info, RunDataDto Data, RunInputsDto Inputs);
+
+public sealed record FileInfoDto(string Path, bool IsDir, long? FileSize);

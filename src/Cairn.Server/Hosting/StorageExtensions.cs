@@ -1,0 +1,40 @@
+using Cairn.Core.Artifacts;
+using Cairn.Core.Tracking;
+using Cairn.Storage;
+using Cairn.Storage.Artifacts;
+using Cairn.Storage.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Cairn.Server.Hosting;
+
+public static class StorageExtensions
+{
+    public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ArtifactOptions>().BindConfiguration(ArtifactOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(services =>
+        {
+            var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var uri = BackendStoreUri.Parse(options.BackendStoreUri, Directory.GetCurrentDirectory());
+            return SqliteDatabase.Open(uri.Location);
+        });
+        builder.Services.AddSingleton<SqliteTrackingStore>();
+        builder.Services.AddSingleton<ITrackingStore>(services => services.GetRequiredService<SqliteTrackingStore>());
+        builder.Services.AddSingleton<IArtifactStore>(services =>
+        {
+            var options = services.GetRequiredService<IOptions<ArtifactOptions>>().Value;
+            return new LocalArtifactStore(Path.GetFullPath(options.Destination, Directory.GetCurrentDirectory()));
+        });
+        return builder;
+    }
+
+    /// <summary>Opens (and on an empty database migrates) the store before the first request, so start-up fails loudly.</summary>
+    public static async Task InitializeStorageAsync(this WebApplication app)
+    {
+        var store = app.Services.GetRequiredService<SqliteTrackingStore>();
+        await store.EnsureDefaultExperimentAsync(CancellationToken.None);
+        app.Services.GetRequiredService<IArtifactStore>();
+    }
+}
