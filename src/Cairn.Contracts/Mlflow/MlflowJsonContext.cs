@@ -50,10 +50,10 @@ namespace Cairn.Contracts.Mlflow;
 public sealed partial class MlflowJsonContext : JsonSerializerContext
 {
     /// <summary>The context to use: like <see cref="Default"/>, but writing quotes and angle brackets as themselves (bodies are JSON, never HTML).</summary>
-    public static MlflowJsonContext Wire { get; } = new(new JsonSerializerOptions(Default.Options)
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    public static MlflowJsonContext Wire => LazyWire.Value;
+
+    private static readonly Lazy<MlflowJsonContext> LazyWire = new(() => new MlflowJsonContext(
+        new JsonSerializerOptions(Default!.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
 }
 
 public sealed class RunStatusConverter() : JsonStringEnumConverter<RunStatus>(JsonNamingPolicy.SnakeCaseUpper);

@@ -89,6 +89,11 @@ public readonly record struct ArtifactPath
             throw Invalid(original, "absolute paths are not allowed");
         }
 
+        if (text.Contains("//", StringComparison.Ordinal))
+        {
+            throw Invalid(original, "it must be a normalised relative path");
+        }
+
         foreach (var segment in text.Split('/'))
         {
             if (segment is ".." or ".")

@@ -1,0 +1,53 @@
+using Cairn.Server;
+using Microsoft.AspNetCore.Builder;
+
+namespace Cairn.Server.Tests.Infrastructure;
+
+/// <summary>The real server on a free loopback port, with its own SQLite file and artifact folder.</summary>
+public sealed class CairnServer : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "cairn-tests", Guid.NewGuid().ToString("N"));
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public MlflowHttp Client { get; private set; } = null!;
+
+    public string ArtifactRoot => Path.Combine(DataDirectory, "artifacts");
+
+    public string DatabasePath => Path.Combine(DataDirectory, "cairn.db");
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(DataDirectory);
+        _app = CairnApp.Create(
+        [
+            "--Server:Port=0",
+            $"--Storage:BackendStoreUri=sqlite:///{DatabasePath}",
+            $"--Artifacts:Destination={ArtifactRoot}",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        BaseAddress = await _app.StartCairnAsync();
+        Client = new MlflowHttp(new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temp folder left behind is harmless.
+        }
+    }
+}
