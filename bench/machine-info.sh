@@ -21,6 +21,8 @@ echo "- nproc: $(nproc 2>/dev/null || echo unknown)"
 echo "- CPU: ${cpu_model:-unknown}${cpu_mhz:+ (${cpu_mhz} MHz)}"
 echo "- memory: ${mem_total:-unknown} total, ${mem_avail:-unknown} available"
 echo "- OS: ${os_name}, kernel $(uname -r)"
+# Other work on the machine skews every number; the load average shows it.
+echo "- load average at start (1/5/15 min): $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 echo "- dotnet --version: ${dotnet_version}"
 echo "- wrk: ${wrk_version}"
 echo "- python3: ${python_version}"

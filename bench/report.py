@@ -72,6 +72,8 @@ def main() -> int:
     print()
     print(f"Server: `{settings.get('server', '?')}`")
     print()
+    print(f"Source revision: {settings.get('revision', 'unknown')}")
+    print()
     print(f"Each workload: {settings.get('warmup', '?')} s warm-up, then {settings.get('duration', '?')} s measured "
           f"with `wrk --latency`.")
     print()
@@ -125,7 +127,7 @@ def main() -> int:
                 print(f"- **check failed**: {c}")
         else:
             print("- answers checked after seeding: filtered search (ids and order), page of 1,000, "
-                  "history length: all match")
+                  "paging through all matches and all runs, history length: all match")
     else:
         print("- seeding did not complete")
     for key, label in (("log_batch", "log-batch"), ("log_metric", "log-metric")):

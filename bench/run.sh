@@ -219,7 +219,11 @@ fi
 
 stop_server
 # --- report ------------------------------------------------------------------
-STAMP="$STAMP" SERVER_DESC="$SERVER_DESC" DURATION="$DURATION" WARMUP="$WARMUP" DATA="$DATA" \
+REVISION=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$REPO" status --porcelain -- src 2>/dev/null)" ]; then
+  REVISION="$REVISION (with uncommitted changes in src/)"
+fi
+REVISION="$REVISION" STAMP="$STAMP" SERVER_DESC="$SERVER_DESC" DURATION="$DURATION" WARMUP="$WARMUP" DATA="$DATA" \
 WRK_SEARCH_FILTERED="${WRK_ARGS[search_filtered]}" WRK_SEARCH_PAGE="${WRK_ARGS[search_page]}" \
 WRK_GET_HISTORY="${WRK_ARGS[get_history]}" WRK_LOG_METRIC="${WRK_ARGS[log_metric]}" \
 WRK_LOG_BATCH="${WRK_ARGS[log_batch]}" python3 - "$OUT/settings.json" <<'PY'
@@ -229,6 +233,7 @@ size = lambda p: os.path.getsize(p) if os.path.exists(p) else 0
 json.dump({
     "started": e["STAMP"] + " UTC",
     "server": e["SERVER_DESC"],
+    "revision": e["REVISION"],
     "duration": e["DURATION"],
     "warmup": e["WARMUP"],
     "wrk": {k: e["WRK_" + k.upper()] for k in

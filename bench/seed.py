@@ -269,6 +269,28 @@ def check(cl: Client, info: dict) -> list[str]:
     except ApiError as e:
         fail(f"page search: {e}")
 
+    # Paging: following next_page_token must visit every match once, in order.
+    for label, body, want_n in (
+        ("filtered search paging", {"filter": FILTER, "order_by": ORDER_BY, "max_results": 100},
+         info["expected_filter_matches"]),
+        ("page search paging", {"max_results": 1000}, info["runs"]),
+    ):
+        try:
+            seen: list[str] = []
+            query = {"experiment_ids": [exp], **body}
+            for _ in range(want_n // body["max_results"] + 3):
+                r = cl.post("runs/search", query)
+                seen += [x["info"]["run_id"] for x in r.get("runs", [])]
+                if not r.get("next_page_token"):
+                    break
+                query["page_token"] = r["next_page_token"]
+            if len(seen) != want_n or len(set(seen)) != want_n:
+                fail(f"{label}: visited {len(seen)} runs ({len(set(seen))} distinct), expected {want_n}")
+            elif label.startswith("filtered") and seen[:100] != info["expected_top_100"]:
+                fail(f"{label}: first page differs from the expected order")
+        except ApiError as e:
+            fail(f"{label}: {e}")
+
     try:
         r = cl.get("metrics/get-history", {"run_id": info["history_run_id"], "metric_key": HISTORY_KEY})
         pts = r.get("metrics", [])
@@ -283,7 +305,7 @@ def check(cl: Client, info: dict) -> list[str]:
         fail(f"get-history: {e}")
 
     if not failures:
-        print("checks: filtered search, page search and history answers match the seeded data", flush=True)
+        print("checks: filtered search, page search, paging and history answers match the seeded data", flush=True)
     return failures
 
 
