@@ -23,6 +23,11 @@ WORKLOADS = [
 ]
 
 
+# Share of the machine's CPU (other processes + hypervisor steal) above which a
+# measurement is marked as disturbed.
+DISTURBED_PCT = 10.0
+
+
 def ms(us: float) -> str:
     v = us / 1000.0
     if v >= 100:
@@ -62,6 +67,13 @@ def verdict(name: str, r: dict) -> tuple[str, str]:
     return head, ("yes" if met else "no")
 
 
+def cpu_text(out: str, name: str) -> str:
+    c = load(os.path.join(out, name + ".cpu.json"))
+    if not c:
+        return "–"
+    return f"{c['server_pct']:.0f}% / {c['wrk_pct']:.0f}% / {c['other_pct']:.0f}% / {c['steal_pct']:.0f}%"
+
+
 def main() -> int:
     out = sys.argv[1] if len(sys.argv) > 1 else "."
     settings = load(os.path.join(out, "settings.json")) or {}
@@ -90,6 +102,11 @@ def main() -> int:
             print(f"| {i} | {title} | {wrk_args} | not run | {target} | – | {ref} |")
             continue
         head, met = verdict(name, r)
+        cpu = load(os.path.join(out, name + ".cpu.json"))
+        if cpu and cpu["other_pct"] + cpu["steal_pct"] > DISTURBED_PCT:
+            met += " (disturbed)"
+            notes.append(f"{title}: other processes used {cpu['other_pct']}% and steal took {cpu['steal_pct']}% "
+                         f"of the machine's CPU during the measurement; its numbers are not representative")
         print(f"| {i} | {title} | {wrk_args} | {head} | {target} | {met} | {ref} |")
         errs = r["http_errors"] + r["socket_errors"]
         if errs:
@@ -103,8 +120,9 @@ def main() -> int:
     print()
     print("## Details")
     print()
-    print("| Workload | requests | ok req/s | mean | p50 | p90 | p99 | max | MB/s received | KB/response |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| Workload | requests | ok req/s | mean | p50 | p90 | p99 | max | MB/s received | KB/response "
+          "| CPU server / wrk / other / steal |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, title, *_ in WORKLOADS:
         r = load(os.path.join(out, name + ".json"))
         if r is None:
@@ -112,8 +130,11 @@ def main() -> int:
         secs = r["duration_us"] / 1e6
         print(f"| {name} | {r['requests']:,} | {r['ok'] / secs:,.1f} | {ms(r['mean_us'])} | {ms(r['p50_us'])} | "
               f"{ms(r['p90_us'])} | {ms(r['p99_us'])} | {ms(r['max_us'])} | {r['bytes'] / secs / 1e6:,.1f} | "
-              f"{r['bytes'] / max(r['requests'], 1) / 1000:,.1f} |")
+              f"{r['bytes'] / max(r['requests'], 1) / 1000:,.1f} | {cpu_text(out, name)} |")
 
+    print()
+    print("CPU columns: share of the whole machine (all cores) used during the measured run by the server "
+          "process, by wrk, by anything else, and taken by the hypervisor (steal).")
     print()
     print("## Data and checks")
     print()

@@ -161,6 +161,35 @@ export BENCH_RUN_IDS; BENCH_RUN_IDS=$(seed_field write_run_ids)
 # --- workloads ---------------------------------------------------------------
 SALT=0
 declare -A WRK_ARGS
+HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
+
+# Prints "total busy steal server" in clock ticks: all CPUs from /proc/stat
+# (busy = user+nice+system+irq+softirq) and the server process's user+system.
+cpu_snapshot() {
+  local srv=0
+  if [ -r "/proc/$SERVER_PID/stat" ]; then
+    srv=$(sed 's/^.*) //' "/proc/$SERVER_PID/stat" | awk '{print $12 + $13}')
+  fi
+  awk -v srv="$srv" '/^cpu / {t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $2 + $3 + $4 + $7 + $8, $9, srv; exit}' /proc/stat
+}
+
+# cpu_share NAME BEFORE AFTER WRK_SECONDS: how the machine's CPU was spent while
+# the workload ran, so that a run disturbed by other work on the machine shows.
+cpu_share() {
+  python3 - "$OUT/$1.cpu.json" "$2" "$3" "$4" "$HZ" <<'PY'
+import json, sys
+path, before, after, wrk_s, hz = sys.argv[1], sys.argv[2].split(), sys.argv[3].split(), sys.argv[4], float(sys.argv[5])
+d = [float(a) - float(b) for a, b in zip(after, before)]
+total, busy, steal, server = d
+try:
+    wrk = sum(float(x) for x in wrk_s.split()) * hz
+except ValueError:
+    wrk = 0.0
+pct = lambda v: round(100.0 * v / total, 1) if total > 0 else 0.0
+json.dump({"server_pct": pct(server), "wrk_pct": pct(wrk), "other_pct": pct(max(busy - server - wrk, 0.0)),
+           "steal_pct": pct(steal), "idle_pct": pct(max(total - busy - steal, 0.0))}, open(path, "w"))
+PY
+}
 
 # run_workload NAME SCRIPT THREADS CONNECTIONS
 run_workload() {
@@ -176,8 +205,12 @@ run_workload() {
   fi
   SALT=$((SALT + 1))
   log "$name: wrk -t$threads -c$conns -d${DURATION}s --latency $script"
-  BENCH_SALT=$SALT wrk "${args[@]}" -d "${DURATION}s" "$URL" >"$OUT/$name.txt" 2>&1 \
-    || die "wrk for $name failed: $(tail -n 5 "$OUT/$name.txt")"
+  local before after
+  before=$(cpu_snapshot)
+  { TIMEFORMAT='%3U %3S'; time BENCH_SALT=$SALT wrk "${args[@]}" -d "${DURATION}s" "$URL" >"$OUT/$name.txt" 2>&1; } \
+    2>"$OUT/$name.wrk-cpu" || die "wrk for $name failed: $(tail -n 5 "$OUT/$name.txt")"
+  after=$(cpu_snapshot)
+  cpu_share "$name" "$before" "$after" "$(tail -n 1 "$OUT/$name.wrk-cpu")"
   grep '^BENCH_RESULT ' "$OUT/$name.txt" | sed 's/^BENCH_RESULT //' >"$OUT/$name.json" \
     || die "no BENCH_RESULT line in $OUT/$name.txt"
   grep -E 'Requests/sec|Latency  |Non-2xx|Socket errors|  50%|  99%' "$OUT/$name.txt" | sed 's/^/    /' >&2 || true

@@ -9,14 +9,14 @@ namespace Cairn.Server.Tests.Infrastructure;
 /// </summary>
 public static class RawHttp
 {
-    public static async Task<(int Status, string Body)> SendAsync(Uri server, string method, string target, string? body = null)
+    public static async Task<(int Status, string Body)> SendAsync(Uri server, string method, string target, string? body = null, string? headers = null)
     {
         using var client = new TcpClient();
         var cancel = TestContext.Current.CancellationToken;
         await client.ConnectAsync(server.Host, server.Port, cancel);
         await using var stream = client.GetStream();
         var payload = body ?? "";
-        var contentHeaders = body is null ? "" : $"Content-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(payload)}\r\n";
+        var contentHeaders = headers ?? (body is null ? "" : $"Content-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(payload)}\r\n");
         var request = $"{method} {target} HTTP/1.1\r\nHost: {server.Host}\r\n{contentHeaders}Connection: close\r\n\r\n{payload}";
         await stream.WriteAsync(Encoding.UTF8.GetBytes(request), cancel);
         using var reader = new StreamReader(stream, Encoding.UTF8);
