@@ -29,7 +29,10 @@ if ! dotnet build Cairn.slnx -c Release --nologo -v quiet; then
 fi
 
 echo "== .NET tests"
-dotnet test Cairn.slnx -c Release --no-build --nologo --logger "trx" --results-directory "$out/trx" -- xUnit.ParallelizeTestCollections=true
+for project in tests/*/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build --nologo --logger "trx;LogFileName=$name.trx" --results-directory "$out/trx"
+done
 counts=$(python3 - "$out/trx" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}

@@ -23,6 +23,9 @@ internal static class ExperimentEndpoints
         group.MapPost("/experiments/restore", Restore);
         group.MapPost("/experiments/update", Update);
         group.MapPost("/experiments/set-experiment-tag", SetTag);
+
+        // The npm `mlflow` client (2.0.7) posts here, missing a slash; serving it keeps that client working.
+        group.MapPost("/experimentsset-experiment-tag", SetTag);
     }
 
     private static async Task<IResult> Create(HttpContext context, ITrackingStore store, CancellationToken cancellationToken)
