@@ -19,6 +19,9 @@
 #   BENCH_VERIFY=1           after the write workloads, count the stored points
 #                            and compare with what the server acknowledged
 #   BENCH_SKIP_BUILD=1       use the existing Release build
+#   BENCH_WAIT_IDLE=0        wait up to this many seconds for the machine to be
+#                            idle before starting (other work skews the numbers;
+#                            the report marks disturbed workloads either way)
 #   BENCH_SERVER_CMD='...'   benchmark another MLflow-compatible server instead:
 #                            a shell command in which {port} and {dir} are
 #                            replaced by the port and the fresh data folder
@@ -78,6 +81,29 @@ if [ -z "${BENCH_SERVER_CMD:-}" ]; then
     fi
   fi
   [ -f "$DLL" ] || die "$DLL not found; build first"
+fi
+
+# --- quiet machine -------------------------------------------------------------
+# With BENCH_WAIT_IDLE=N, wait up to N seconds for the machine to be idle (less
+# than 10% of its CPU busy over 5 s) before starting, since other work on the
+# same cores skews every number.
+if [ "${BENCH_WAIT_IDLE:-0}" -gt 0 ]; then
+  deadline=$(($(date +%s) + BENCH_WAIT_IDLE))
+  while :; do
+    busy=$(python3 - <<'PY'
+import time
+def snap():
+    f = open("/proc/stat").readline().split()[1:9]
+    v = [int(x) for x in f]
+    return sum(v), v[0] + v[1] + v[2] + v[5] + v[6] + v[7]
+t0, b0 = snap(); time.sleep(5); t1, b1 = snap()
+print(int(100 * (b1 - b0) / max(t1 - t0, 1)))
+PY
+)
+    [ "$busy" -lt 10 ] && { log "machine idle (${busy}% busy)"; break; }
+    [ "$(date +%s)" -ge "$deadline" ] && { log "machine still ${busy}% busy after ${BENCH_WAIT_IDLE} s; going on"; break; }
+    log "machine ${busy}% busy; waiting for it to be idle"
+  done
 fi
 
 # --- server ------------------------------------------------------------------
