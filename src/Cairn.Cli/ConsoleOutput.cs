@@ -14,8 +14,19 @@ internal interface IConsoleOutput
 
 internal sealed class SpectreConsoleOutput : IConsoleOutput
 {
-    private readonly IAnsiConsole _stdout = AnsiConsole.Console;
-    private readonly IAnsiConsole _stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+    private readonly IAnsiConsole _stdout = Unwrapped(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) }), Console.IsOutputRedirected);
+    private readonly IAnsiConsole _stderr = Unwrapped(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }), Console.IsErrorRedirected);
+
+    /// <summary>Output read by programs must not be wrapped at an imagined terminal width.</summary>
+    private static IAnsiConsole Unwrapped(IAnsiConsole console, bool redirected)
+    {
+        if (redirected)
+        {
+            console.Profile.Width = int.MaxValue / 2;
+        }
+
+        return console;
+    }
 
     public void Data(string text) => _stdout.WriteLine(text);
 

@@ -17,7 +17,7 @@ internal static partial class HttpPipelineExtensions
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
         var query = raw.IndexOf('?', StringComparison.Ordinal);
         var path = query < 0 ? raw : raw[..query];
-        if (path.Contains('.', StringComparison.Ordinal) || path.Contains('%', StringComparison.Ordinal))
+        if (path.Contains("/.", StringComparison.Ordinal) || path.Contains('%', StringComparison.Ordinal))
         {
             try
             {
