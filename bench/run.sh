@@ -72,6 +72,17 @@ command -v python3 >/dev/null 2>&1 || die "python3 is required"
 log "machine:"; sed 's/^/    /' "$OUT/machine.md" >&2
 
 # --- build -------------------------------------------------------------------
+# The source revision measured: HEAD when the build ran (an existing build is
+# only known by its time).
+source_revision() {
+  local rev
+  rev=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  if [ -n "$(git -C "$REPO" status --porcelain -- src 2>/dev/null)" ]; then
+    rev="$rev (with uncommitted changes in src/)"
+  fi
+  echo "$rev"
+}
+REVISION="n/a (BENCH_SERVER_CMD)"
 if [ -z "${BENCH_SERVER_CMD:-}" ]; then
   if [ "${BENCH_SKIP_BUILD:-0}" != "1" ]; then
     log "building src/Cairn.Cli (Release)"
@@ -81,6 +92,11 @@ if [ -z "${BENCH_SERVER_CMD:-}" ]; then
     fi
   fi
   [ -f "$DLL" ] || die "$DLL not found; build first"
+  if [ "${BENCH_SKIP_BUILD:-0}" = "1" ]; then
+    REVISION="existing build of $(date -u -r "$DLL" '+%Y-%m-%d %H:%M UTC'); the tree is now at $(source_revision)"
+  else
+    REVISION=$(source_revision)
+  fi
 fi
 
 # --- quiet machine -------------------------------------------------------------
@@ -278,10 +294,6 @@ fi
 
 stop_server
 # --- report ------------------------------------------------------------------
-REVISION=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [ -n "$(git -C "$REPO" status --porcelain -- src 2>/dev/null)" ]; then
-  REVISION="$REVISION (with uncommitted changes in src/)"
-fi
 REVISION="$REVISION" STAMP="$STAMP" SERVER_DESC="$SERVER_DESC" DURATION="$DURATION" WARMUP="$WARMUP" DATA="$DATA" \
 WRK_SEARCH_FILTERED="${WRK_ARGS[search_filtered]}" WRK_SEARCH_PAGE="${WRK_ARGS[search_page]}" \
 WRK_GET_HISTORY="${WRK_ARGS[get_history]}" WRK_LOG_METRIC="${WRK_ARGS[log_metric]}" \

@@ -1,6 +1,7 @@
 using System.Net;
 using Cairn.Server.Features.Artifacts;
 using Cairn.Server.Features.Health;
+using Cairn.Server.Features.Registry;
 using Cairn.Server.Features.Tracking;
 using Cairn.Server.Hosting;
 using Cairn.Server.Mlflow;
@@ -38,7 +39,8 @@ public static class CairnApp
         app.UseJsonStatusPages();
         app.MapHealthEndpoints();         // /health, /version
         app.MapTrackingEndpoints();       // /api/2.0/mlflow/*, /ajax-api/2.0/mlflow/*
-        app.MapArtifactEndpoints();       // /api/2.0/mlflow-artifacts/*, /get-artifact
+        app.MapRegistryEndpoints();       // registered-models/*, model-versions/* under the same prefixes
+        app.MapArtifactEndpoints();       // /api/2.0/mlflow-artifacts/*, /get-artifact, /model-versions/get-artifact
         return app;
     }
 

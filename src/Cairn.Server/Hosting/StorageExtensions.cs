@@ -1,4 +1,5 @@
 using Cairn.Core.Artifacts;
+using Cairn.Core.Registry;
 using Cairn.Core.Tracking;
 using Cairn.Storage;
 using Cairn.Storage.Artifacts;
@@ -22,6 +23,7 @@ public static class StorageExtensions
         });
         builder.Services.AddSingleton<SqliteTrackingStore>();
         builder.Services.AddSingleton<ITrackingStore>(services => services.GetRequiredService<SqliteTrackingStore>());
+        builder.Services.AddSingleton<IModelRegistryStore, SqliteRegistryStore>();
         builder.Services.AddSingleton<IArtifactStore>(services =>
         {
             var options = services.GetRequiredService<IOptions<ArtifactOptions>>().Value;

@@ -65,14 +65,14 @@ public sealed partial class SqliteTrackingStore(SqliteDatabase database, TimePro
     }
 
     /// <summary>Several queries that must agree with each other run in one read transaction (one snapshot).</summary>
-    private static T ReadSnapshot<T>(SqliteDatabase database, Func<SqliteConnection, SqliteTransaction, T> read)
+    internal static T ReadSnapshot<T>(SqliteDatabase database, Func<SqliteConnection, SqliteTransaction, T> read)
     {
         using var connection = database.OpenReader();
         using var transaction = connection.BeginTransaction(deferred: true);
         return read(connection, transaction);
     }
 
-    private static SqliteCommand CreateCommand(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    internal static SqliteCommand CreateCommand(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;

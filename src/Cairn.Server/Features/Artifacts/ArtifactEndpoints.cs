@@ -1,6 +1,7 @@
 using Cairn.Contracts.Mlflow;
 using Cairn.Core;
 using Cairn.Core.Artifacts;
+using Cairn.Core.Registry;
 using Cairn.Core.Tracking;
 using Cairn.Server.Features.Tracking;
 using Cairn.Server.Mlflow;
@@ -34,7 +35,9 @@ public static class ArtifactEndpoints
         }
 
         app.MapGroup("/ajax-api/2.0/mlflow").AddEndpointFilter<MlflowErrorFilter>().MapPost("/upload-artifact", UploadRunArtifact);
-        app.MapGroup("").AddEndpointFilter<MlflowErrorFilter>().MapGet("/get-artifact", DownloadRunArtifact);
+        var root = app.MapGroup("").AddEndpointFilter<MlflowErrorFilter>();
+        root.MapGet("/get-artifact", DownloadRunArtifact);
+        root.MapGet("/model-versions/get-artifact", DownloadModelVersionArtifact);
         return app;
     }
 
@@ -102,6 +105,15 @@ public static class ArtifactEndpoints
         var run = await RequireRun(tracking, RequestFields.RunId(runId), cancellationToken);
         var path = ArtifactPath.Parse(RequestFields.Require(query["path"].ToString(), "path"));
         return await FileResult(RunRoot(run).Combine(path), store, cancellationToken);
+    }
+
+    private static async Task<IResult> DownloadModelVersionArtifact(HttpContext context, IModelRegistryStore registry, IArtifactStore store, CancellationToken cancellationToken)
+    {
+        var query = context.Request.Query;
+        var version = await registry.GetVersionAsync(
+            RegistryValidation.ModelName(query["name"].ToString()), RegistryValidation.Version(query["version"].ToString()), cancellationToken);
+        var path = ArtifactPath.Parse(RequestFields.Require(query["path"].ToString(), "path"));
+        return await FileResult(ArtifactPath.Parse(Registry.RegistryEndpoints.ArtifactStoragePath(version)).Combine(path), store, cancellationToken);
     }
 
     private static async Task<IResult> UploadRunArtifact(HttpContext context, ITrackingStore tracking, IArtifactStore store, CancellationToken cancellationToken)

@@ -1,0 +1,49 @@
+using Cairn.Core;
+using Cairn.Core.Registry;
+using Cairn.Core.Tracking;
+
+namespace Cairn.Server.Features.Registry;
+
+/// <summary>
+/// Resolves a model URI to the storage Cairn manages. A client-given source never steers the server to a
+/// local file or a URL: only runs:/, models:/ and mlflow-artifacts:/ locations are accepted.
+/// </summary>
+internal static class ModelSources
+{
+    public static async Task<(string StorageLocation, string? RunId)> ResolveAsync(
+        string source, ITrackingStore tracking, IModelRegistryStore registry, CancellationToken cancellationToken)
+    {
+        switch (ModelUri.Parse(source))
+        {
+            case RunArtifactUri run:
+                var info = await tracking.GetRunInfoAsync(new RunId(run.RunId), cancellationToken)
+                    ?? throw CairnException.InvalidParameter($"Invalid source '{source}': run {run.RunId} does not exist.");
+                var suffix = run.Path.Length == 0 ? "" : "/" + run.Path;
+                return ($"mlflow-artifacts:/{info.ExperimentId}/{info.RunId}/artifacts{suffix}", info.RunId.Value);
+            case ManagedArtifactUri artifact:
+                return ($"mlflow-artifacts:/{artifact.Path}", null);
+            case var modelUri:
+                var version = await ResolveVersionAsync(modelUri, registry, cancellationToken);
+                return (version.StorageLocation, version.RunId);
+        }
+    }
+
+    public static async Task<ModelVersion> ResolveVersionAsync(ModelUri uri, IModelRegistryStore registry, CancellationToken cancellationToken)
+    {
+        switch (uri)
+        {
+            case ModelVersionUri v:
+                return await registry.GetVersionAsync(v.Name, v.Version, cancellationToken);
+            case ModelAliasUri a:
+                return await registry.GetVersionByAliasAsync(a.Name, a.Alias, cancellationToken);
+            case ModelStageUri s:
+                return (await registry.GetLatestVersionsAsync(s.Name, [s.Stage], cancellationToken)).FirstOrDefault()
+                    ?? throw CairnException.NotFound($"Registered model {s.Name} has no version in stage {s.Stage}.");
+            case ModelLatestUri l:
+                return (await registry.GetLatestVersionsAsync(l.Name, [], cancellationToken)).MaxBy(v => v.Version)
+                    ?? throw CairnException.NotFound($"Registered model {l.Name} has no versions.");
+            default:
+                throw CairnException.InvalidParameter("Expected a models:/ URI.");
+        }
+    }
+}

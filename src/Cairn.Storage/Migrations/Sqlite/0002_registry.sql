@@ -1,0 +1,48 @@
+-- Model registry: registered models (hard delete), versions (hidden on delete, numbers never reused), tags, aliases.
+CREATE TABLE registered_models (
+    model_key              INTEGER PRIMARY KEY,
+    name                   TEXT    NOT NULL UNIQUE,
+    creation_timestamp     INTEGER NOT NULL,
+    last_updated_timestamp INTEGER NOT NULL,
+    description            TEXT    NOT NULL,
+    user_id                TEXT,
+    max_version            INTEGER NOT NULL
+);
+
+CREATE TABLE registered_model_tags (
+    model_key INTEGER NOT NULL REFERENCES registered_models (model_key) ON DELETE CASCADE,
+    key       TEXT    NOT NULL,
+    value     TEXT    NOT NULL,
+    PRIMARY KEY (model_key, key)
+) WITHOUT ROWID;
+
+CREATE TABLE model_versions (
+    model_key              INTEGER NOT NULL REFERENCES registered_models (model_key) ON DELETE CASCADE,
+    version                INTEGER NOT NULL,
+    creation_timestamp     INTEGER NOT NULL,
+    last_updated_timestamp INTEGER NOT NULL,
+    description            TEXT    NOT NULL,
+    user_id                TEXT,
+    current_stage          TEXT    NOT NULL,
+    source                 TEXT    NOT NULL,
+    storage_location       TEXT    NOT NULL,
+    run_id                 TEXT,
+    run_link               TEXT    NOT NULL,
+    deleted                INTEGER NOT NULL,
+    PRIMARY KEY (model_key, version)
+) WITHOUT ROWID;
+
+CREATE TABLE model_version_tags (
+    model_key INTEGER NOT NULL REFERENCES registered_models (model_key) ON DELETE CASCADE,
+    version   INTEGER NOT NULL,
+    key       TEXT    NOT NULL,
+    value     TEXT    NOT NULL,
+    PRIMARY KEY (model_key, version, key)
+) WITHOUT ROWID;
+
+CREATE TABLE registered_model_aliases (
+    model_key INTEGER NOT NULL REFERENCES registered_models (model_key) ON DELETE CASCADE,
+    alias     TEXT    NOT NULL,
+    version   INTEGER NOT NULL,
+    PRIMARY KEY (model_key, alias)
+) WITHOUT ROWID;

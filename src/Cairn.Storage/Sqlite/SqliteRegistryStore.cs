@@ -1,0 +1,196 @@
+using Cairn.Core;
+using Cairn.Core.Registry;
+using Cairn.Core.Search;
+using Cairn.Core.Tracking;
+using Microsoft.Data.Sqlite;
+
+namespace Cairn.Storage.Sqlite;
+
+/// <summary>The model registry on SQLite, sharing the tracking database and its single writer.</summary>
+public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimeProvider time) : IModelRegistryStore
+{
+    private const string DeletedVersionFilter = "v.deleted = 0";
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public Task<RegisteredModel> CreateModelAsync(string name, string description, IReadOnlyList<KeyValue> tags, CancellationToken cancellationToken) =>
+        WriteThenRead(context =>
+        {
+            if (FindModel(context, name) is not null)
+            {
+                throw CairnException.AlreadyExists($"Registered Model (name={name}) already exists.");
+            }
+
+            var now = Now();
+            var key = (long)context.Command("""
+                INSERT INTO registered_models (name, creation_timestamp, last_updated_timestamp, description, max_version)
+                VALUES ($name, $now, $now, $description, 0) RETURNING model_key
+                """).Bind("$name", name).Bind("$now", now).Bind("$description", description).ExecuteScalar()!;
+            foreach (var tag in tags)
+            {
+                UpsertModelTag(context, key, tag);
+            }
+
+            return name;
+        }, cancellationToken);
+
+    public Task<RegisteredModel> GetModelAsync(string name, CancellationToken cancellationToken) =>
+        Task.FromResult(SqliteTrackingStore.ReadSnapshot(database, (connection, transaction) =>
+            LoadModels(connection, transaction, "SELECT model_key FROM registered_models WHERE name = $p0", Parameters(name)).FirstOrDefault()
+            ?? throw ModelNotFound(name)));
+
+    public Task<RegisteredModel> RenameModelAsync(string name, string newName, CancellationToken cancellationToken) =>
+        WriteThenRead(context =>
+        {
+            var key = RequireModel(context, name);
+            if (name != newName && FindModel(context, newName) is not null)
+            {
+                throw CairnException.AlreadyExists($"Registered Model (name={newName}) already exists.");
+            }
+
+            context.Command("UPDATE registered_models SET name = $new, last_updated_timestamp = $now WHERE model_key = $key")
+                .Bind("$new", newName).Bind("$now", Now()).Bind("$key", key).ExecuteNonQuery();
+            return newName;
+        }, cancellationToken);
+
+    public Task<RegisteredModel> UpdateModelAsync(string name, string description, CancellationToken cancellationToken) =>
+        WriteThenRead(context =>
+        {
+            var key = RequireModel(context, name);
+            context.Command("UPDATE registered_models SET description = $description, last_updated_timestamp = $now WHERE model_key = $key")
+                .Bind("$description", description).Bind("$now", Now()).Bind("$key", key).ExecuteNonQuery();
+            return name;
+        }, cancellationToken);
+
+    public Task DeleteModelAsync(string name, CancellationToken cancellationToken) =>
+        database.Writer.ExecuteAsync(context =>
+        {
+            var key = RequireModel(context, name);
+            context.Command("DELETE FROM registered_models WHERE model_key = $key").Bind("$key", key).ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task<Page<RegisteredModel>> SearchModelsAsync(RegistryQuery query, CancellationToken cancellationToken)
+    {
+        var parameters = new SqlParameters();
+        var where = new List<string> { "1 = 1" };
+        foreach (var term in query.Filter)
+        {
+            where.Add(term.Entity == FilterEntity.Tag
+                ? $"EXISTS (SELECT 1 FROM registered_model_tags t WHERE t.model_key = m.model_key AND t.key = {parameters.Add(term.Key)} AND {SqlPatterns.Compare("t.value", term.Op, ((StringValue)term.Value).Value, parameters)})"
+                : SqlPatterns.Compare("m.name", term.Op, ((StringValue)term.Value).Value, parameters));
+        }
+
+        var order = query.OrderBy.Select(t => $"m.{t.Key} {(t.Ascending ? "ASC" : "DESC")}").ToList();
+        if (!query.OrderBy.Any(t => t.Key == RegistrySearch.Name))
+        {
+            order.Add("m.name ASC");
+        }
+
+        var sql = $"SELECT m.model_key FROM registered_models m WHERE {string.Join(" AND ", where)} ORDER BY {string.Join(", ", order)} LIMIT {query.MaxResults + 1} OFFSET {query.Offset}";
+        var models = SqliteTrackingStore.ReadSnapshot(database, (connection, transaction) => LoadModels(connection, transaction, sql, parameters));
+        return Task.FromResult(ToPage(models, query));
+    }
+
+    public Task<IReadOnlyList<ModelVersion>> GetLatestVersionsAsync(string name, IReadOnlyList<string> stages, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ModelVersion>>(SqliteTrackingStore.ReadSnapshot(database, (connection, transaction) =>
+        {
+            var model = LoadModels(connection, transaction, "SELECT model_key FROM registered_models WHERE name = $p0", Parameters(name)).FirstOrDefault()
+                ?? throw ModelNotFound(name);
+            return model.LatestVersions.Where(v => stages.Count == 0 || stages.Contains(v.CurrentStage)).ToList();
+        }));
+
+    public Task SetModelTagAsync(string name, KeyValue tag, CancellationToken cancellationToken) =>
+        database.Writer.ExecuteAsync(context => UpsertModelTag(context, RequireModel(context, name), tag), cancellationToken);
+
+    public Task DeleteModelTagAsync(string name, string key, CancellationToken cancellationToken) =>
+        database.Writer.ExecuteAsync(context =>
+        {
+            // Deleting an unset tag succeeds, as in MLflow's registry.
+            context.Command("DELETE FROM registered_model_tags WHERE model_key = $model AND key = $key")
+                .Bind("$model", RequireModel(context, name)).Bind("$key", key).ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task SetAliasAsync(string name, string alias, long version, CancellationToken cancellationToken) =>
+        database.Writer.ExecuteAsync(context =>
+        {
+            var key = RequireModel(context, name);
+            RequireVersion(context, key, name, version);
+            context.Command("""
+                INSERT INTO registered_model_aliases (model_key, alias, version) VALUES ($model, $alias, $version)
+                ON CONFLICT (model_key, alias) DO UPDATE SET version = excluded.version
+                """).Bind("$model", key).Bind("$alias", alias).Bind("$version", version).ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task DeleteAliasAsync(string name, string alias, CancellationToken cancellationToken) =>
+        database.Writer.ExecuteAsync(context =>
+        {
+            context.Command("DELETE FROM registered_model_aliases WHERE model_key = $model AND alias = $alias")
+                .Bind("$model", RequireModel(context, name)).Bind("$alias", alias).ExecuteNonQuery();
+        }, cancellationToken);
+
+    public async Task<ModelVersion> GetVersionByAliasAsync(string name, string alias, CancellationToken cancellationToken)
+    {
+        var model = await GetModelAsync(name, cancellationToken);
+        var target = model.Aliases.FirstOrDefault(a => a.Alias == alias)
+            ?? throw CairnException.InvalidParameter($"Registered model alias {alias} not found.");
+        return await GetVersionAsync(name, target.Version, cancellationToken);
+    }
+
+    private static SqlParameters Parameters(string value)
+    {
+        var parameters = new SqlParameters();
+        parameters.Add(value);
+        return parameters;
+    }
+
+    private static Page<T> ToPage<T>(List<T> items, RegistryQuery query)
+    {
+        string? token = null;
+        if (items.Count > query.MaxResults)
+        {
+            items.RemoveAt(items.Count - 1);
+            token = PageToken.Encode(query.Offset + query.MaxResults);
+        }
+
+        return new Page<T>(items, token);
+    }
+
+    private async Task<RegisteredModel> WriteThenRead(Func<WriteContext, string> write, CancellationToken cancellationToken)
+    {
+        var name = await database.Writer.ExecuteAsync(write, cancellationToken);
+        return await GetModelAsync(name, cancellationToken);
+    }
+
+    private static long? FindModel(WriteContext context, string name) =>
+        context.Command("SELECT model_key FROM registered_models WHERE name = $name").Bind("$name", name).ExecuteScalar() as long?;
+
+    private static long RequireModel(WriteContext context, string name) => FindModel(context, name) ?? throw ModelNotFound(name);
+
+    private static void RequireVersion(WriteContext context, long modelKey, string name, long version)
+    {
+        var exists = context.Command("SELECT 1 FROM model_versions WHERE model_key = $model AND version = $version AND deleted = 0")
+            .Bind("$model", modelKey).Bind("$version", version).ExecuteScalar();
+        if (exists is null)
+        {
+            throw VersionNotFound(name, version);
+        }
+    }
+
+    private static void UpsertModelTag(WriteContext context, long modelKey, KeyValue tag) =>
+        context.Command("""
+            INSERT INTO registered_model_tags (model_key, key, value) VALUES ($model, $key, $value)
+            ON CONFLICT (model_key, key) DO UPDATE SET value = excluded.value
+            """).Bind("$model", modelKey).Bind("$key", tag.Key).Bind("$value", tag.Value).ExecuteNonQuery();
+
+    private static CairnException ModelNotFound(string name) => CairnException.NotFound($"Registered Model with name={name} not found");
+
+    private static CairnException VersionNotFound(string name, long version) =>
+        CairnException.NotFound($"Model Version (name={name}, version={version}) not found");
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, SqlParameters? parameters = null)
+    {
+        var command = SqliteTrackingStore.CreateCommand(connection, transaction, sql);
+        parameters?.ApplyTo(command);
+        return command;
+    }
+}
