@@ -94,6 +94,7 @@ def main() -> int:
     print("| # | Workload | wrk | Result | Target | Met | MLflow 2.12.2 |")
     print("|---|---|---|---|---|---|---|")
     notes: list[str] = []
+    disturbed: list[str] = []
     for i, (name, title, _what, target, ref) in enumerate(WORKLOADS, 1):
         title = title.format(runs=seed.get("runs", 5000), points=seed.get("history_points", 50_000))
         r = load(os.path.join(out, name + ".json"))
@@ -105,7 +106,7 @@ def main() -> int:
         cpu = load(os.path.join(out, name + ".cpu.json"))
         if cpu and cpu["other_pct"] + cpu["steal_pct"] > DISTURBED_PCT:
             met += " (disturbed)"
-            notes.append(f"{title}: other processes used {cpu['other_pct']}% and steal took {cpu['steal_pct']}% "
+            disturbed.append(f"{title}: other processes used {cpu['other_pct']}% and steal took {cpu['steal_pct']}% "
                          f"of the machine's CPU during the measurement; its numbers are not representative")
         print(f"| {i} | {title} | {wrk_args} | {head} | {target} | {met} | {ref} |")
         errs = r["http_errors"] + r["socket_errors"]
@@ -161,6 +162,8 @@ def main() -> int:
             print(line)
     for n in notes:
         print(f"- **errors**: {n}")
+    for n in disturbed:
+        print(f"- **disturbed**: {n}")
     if "server_log_bytes" in settings:
         print(f"- server output during the run: {settings['server_log_bytes']:,} bytes; "
               f"database files at the end: {settings.get('db_bytes', 0):,} bytes")

@@ -14,6 +14,9 @@ public interface IArtifactStore
     /// <summary>One directory level; empty when the directory does not exist.</summary>
     Task<IReadOnlyList<ArtifactEntry>> ListAsync(ArtifactPath directory, CancellationToken cancellationToken);
 
+    /// <summary>Copies a file or a directory tree to a new path (links are skipped); a missing source copies nothing.</summary>
+    Task CopyAsync(ArtifactPath source, ArtifactPath destination, CancellationToken cancellationToken);
+
     /// <summary>Deletes a file or a whole directory tree; a missing path is not an error.</summary>
     Task DeleteAsync(ArtifactPath path, CancellationToken cancellationToken);
 }

@@ -94,6 +94,65 @@ public sealed class LocalArtifactStore : IArtifactStore
         return Task.FromResult<IReadOnlyList<ArtifactEntry>>(entries);
     }
 
+    public async Task CopyAsync(ArtifactPath source, ArtifactPath destination, CancellationToken cancellationToken)
+    {
+        var from = Resolve(source);
+        var to = Resolve(destination);
+        if (File.Exists(from) && new FileInfo(from).LinkTarget is null)
+        {
+            await CopyFileAsync(from, to, cancellationToken);
+            return;
+        }
+
+        var directory = new DirectoryInfo(from);
+        if (!directory.Exists || directory.LinkTarget is not null)
+        {
+            return;
+        }
+
+        foreach (var entry in directory.EnumerateFileSystemInfos())
+        {
+            if (entry.LinkTarget is not null)
+            {
+                continue;
+            }
+
+            var child = destination.Combine(entry.Name);
+            if (entry is DirectoryInfo)
+            {
+                await CopyAsync(source.Combine(entry.Name), child, cancellationToken);
+            }
+            else if (!entry.Name.EndsWith(".part", StringComparison.Ordinal))
+            {
+                await CopyFileAsync(entry.FullName, Resolve(child), cancellationToken);
+            }
+        }
+    }
+
+    private async Task CopyFileAsync(string from, string to, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        EnsureNoLinks(Path.GetDirectoryName(to)!);
+        await using var input = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true);
+        var temporary = to + $".{Guid.NewGuid():N}.part";
+        try
+        {
+            await using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, useAsync: true))
+            {
+                await input.CopyToAsync(output, BufferSize, cancellationToken);
+            }
+
+            File.Move(temporary, to, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+
     public Task DeleteAsync(ArtifactPath path, CancellationToken cancellationToken)
     {
         if (path.IsRoot)

@@ -74,14 +74,19 @@ public sealed class RegistryApiTests(CairnServer server) : IClassFixture<CairnSe
         Assert.Equal("", first["run_link"]!.GetValue<string>());
 
         var uri = (await _client.OkGetAsync($"model-versions/get-download-uri?name={name}&version=1")).Json["artifact_uri"]!.GetValue<string>();
-        Assert.Equal($"mlflow-artifacts:/{experimentId}/{runId}/artifacts/model", uri);
+        Assert.StartsWith("mlflow-artifacts:/models/", uri, StringComparison.Ordinal);
+        Assert.Equal($"runs:/{runId}/model", first["source"]!.GetValue<string>());
 
         Assert.Equal("2", await CreateVersionAsync(name, $"runs:/{runId}/model"));
         await OkAsync(HttpMethod.Delete, "model-versions/delete", new { name, version = "2" });
         (await _client.GetAsync($"model-versions/get?name={name}&version=2")).AssertError(HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST");
         Assert.Equal("3", await CreateVersionAsync(name, $"mlflow-artifacts:/{experimentId}/{runId}/artifacts/model"));
         Assert.Equal("4", await CreateVersionAsync(name, $"models:/{name}/1"));
-        Assert.Equal(uri, (await _client.OkGetAsync($"model-versions/get-download-uri?name={name}&version=4")).Json["artifact_uri"]!.GetValue<string>());
+        var copyUri = (await _client.OkGetAsync($"model-versions/get-download-uri?name={name}&version=4")).Json["artifact_uri"]!.GetValue<string>();
+        Assert.StartsWith("mlflow-artifacts:/models/", copyUri, StringComparison.Ordinal);
+        Assert.NotEqual(uri, copyUri);
+        using var copied = await _client.Http.GetAsync($"/api/2.0/mlflow-artifacts/artifacts/{copyUri["mlflow-artifacts:/".Length..]}/MLmodel", TestContext.Current.CancellationToken);
+        Assert.Equal("flavors: {}\n", await copied.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
 
         using var file = await _client.Http.GetAsync($"/model-versions/get-artifact?name={name}&version=1&path=MLmodel", TestContext.Current.CancellationToken);
         Assert.Equal("flavors: {}\n", await file.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
@@ -234,9 +239,15 @@ public sealed class RegistryApiTests(CairnServer server) : IClassFixture<CairnSe
         var (runId, _) = await RunWithModelFileAsync();
         await CreateVersionAsync(name, $"runs:/{runId}/model");
         await _client.OkAsync("runs/delete", new { run_id = runId });
+        var experimentId = (await _client.GetRunAsync(runId))["info"]!["experiment_id"]!.GetValue<string>();
+        using (var wipe = await _client.Http.DeleteAsync($"/api/2.0/mlflow-artifacts/artifacts/{experimentId}/{runId}", TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, wipe.StatusCode);
+        }
 
         Assert.Equal("1", (await _client.OkGetAsync($"model-versions/get?name={name}&version=1")).Json["model_version"]!["version"]!.GetValue<string>());
         using var file = await _client.Http.GetAsync($"/model-versions/get-artifact?name={name}&version=1&path=MLmodel", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        Assert.Equal("flavors: {}\n", await file.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 }

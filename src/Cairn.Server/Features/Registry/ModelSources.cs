@@ -1,4 +1,5 @@
 using Cairn.Core;
+using Cairn.Core.Artifacts;
 using Cairn.Core.Registry;
 using Cairn.Core.Tracking;
 
@@ -10,6 +11,21 @@ namespace Cairn.Server.Features.Registry;
 /// </summary>
 internal static class ModelSources
 {
+    public const string ManagedPrefix = "mlflow-artifacts:/";
+
+    /// <summary>
+    /// Resolves the source and copies its files into the version's own folder (<c>models/&lt;id&gt;</c>), so the version
+    /// keeps working whatever later happens to the run or path it came from.
+    /// </summary>
+    public static async Task<(string StorageLocation, string? RunId)> StoreVersionFilesAsync(
+        string source, ITrackingStore tracking, IModelRegistryStore registry, IArtifactStore artifacts, CancellationToken cancellationToken)
+    {
+        var (location, runId) = await ResolveAsync(source, tracking, registry, cancellationToken);
+        var own = ArtifactPath.Parse("models/" + Guid.NewGuid().ToString("N"));
+        await artifacts.CopyAsync(ArtifactPath.Parse(location[ManagedPrefix.Length..]), own, cancellationToken);
+        return (ManagedPrefix + own.Value, runId);
+    }
+
     public static async Task<(string StorageLocation, string? RunId)> ResolveAsync(
         string source, ITrackingStore tracking, IModelRegistryStore registry, CancellationToken cancellationToken)
     {

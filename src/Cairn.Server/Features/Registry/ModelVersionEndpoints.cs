@@ -1,5 +1,6 @@
 using Cairn.Contracts.Mlflow;
 using Cairn.Core;
+using Cairn.Core.Artifacts;
 using Cairn.Core.Registry;
 using Cairn.Core.Search;
 using Cairn.Core.Tracking;
@@ -26,7 +27,7 @@ internal static class ModelVersionEndpoints
         group.MapDelete("/model-versions/delete-tag", DeleteTag);
     }
 
-    private static async Task<IResult> Create(HttpContext context, IModelRegistryStore store, ITrackingStore tracking, CancellationToken cancellationToken)
+    private static async Task<IResult> Create(HttpContext context, IModelRegistryStore store, ITrackingStore tracking, IArtifactStore artifacts, CancellationToken cancellationToken)
     {
         var request = await MlflowRequest.ReadAsync(context, Json.CreateModelVersionRequest);
         var name = RegistryValidation.ModelName(request.Name);
@@ -34,7 +35,8 @@ internal static class ModelVersionEndpoints
         TrackingValidation.CheckLength("Model version source", source, RegistryValidation.MaxSourceLength);
         TrackingValidation.CheckLength("run_link", request.RunLink ?? "", RegistryValidation.MaxSourceLength);
         var tags = TrackingValidation.LastTagWins((request.Tags ?? []).Select(t => RegistryValidation.Tag(t.Key, t.Value)).ToList());
-        var (storage, sourceRun) = await ModelSources.ResolveAsync(source, tracking, store, cancellationToken);
+        await store.GetModelAsync(name, cancellationToken);
+        var (storage, sourceRun) = await ModelSources.StoreVersionFilesAsync(source, tracking, store, artifacts, cancellationToken);
         var runId = string.IsNullOrEmpty(request.RunId) ? sourceRun : request.RunId;
         var version = await store.CreateVersionAsync(
             new NewModelVersion(name, source, storage, runId, request.RunLink ?? "", RegistryValidation.Description(request.Description), tags),

@@ -20,7 +20,7 @@ public static class RegistryEndpoints
 
     /// <summary>The file path inside a model version's storage location, for the UI's get-artifact route.</summary>
     internal static string ArtifactStoragePath(ModelVersion version) =>
-        version.StorageLocation.StartsWith("mlflow-artifacts:/", StringComparison.Ordinal)
-            ? version.StorageLocation["mlflow-artifacts:/".Length..]
+        version.StorageLocation.StartsWith(ModelSources.ManagedPrefix, StringComparison.Ordinal)
+            ? version.StorageLocation[ModelSources.ManagedPrefix.Length..]
             : throw Core.CairnException.InvalidParameter($"Model version {version.Name}/{version.Version} is not stored in managed storage.");
 }
