@@ -32,6 +32,8 @@ public static class CairnApp
 
         builder.AddStorage();
         builder.Services.AddSingleton<MlflowErrorFilter>();
+        builder.Services.AddSingleton<ProblemErrorFilter>();
+        builder.Services.AddProblemDetails();
 
         var app = builder.Build();
         app.UseDotSegmentGuard();
@@ -40,6 +42,7 @@ public static class CairnApp
         app.MapHealthEndpoints();         // /health, /version
         app.MapTrackingEndpoints();       // /api/2.0/mlflow/*, /ajax-api/2.0/mlflow/*
         app.MapRegistryEndpoints();       // registered-models/*, model-versions/* under the same prefixes
+        app.MapGovernanceEndpoints();     // /api/v1/registry: audit trail, approvals
         app.MapArtifactEndpoints();       // /api/2.0/mlflow-artifacts/*, /get-artifact, /model-versions/get-artifact
         return app;
     }

@@ -21,6 +21,11 @@ internal sealed class ServerCommand(IConsoleOutput console)
         Description = "Folder that holds artifacts (default cairn-data/artifacts).",
     };
 
+    private readonly Option<bool> _requireApproval = new("--require-approval")
+    {
+        Description = "Versions must be approved before moving to Production or a protected alias (default: champion).",
+    };
+
     public Command Build()
     {
         var command = new Command("server", "Run the Cairn platform server (MLflow-compatible tracking API).");
@@ -28,6 +33,7 @@ internal sealed class ServerCommand(IConsoleOutput console)
         command.Options.Add(_port);
         command.Options.Add(_backendStoreUri);
         command.Options.Add(_artifactsDestination);
+        command.Options.Add(_requireApproval);
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -40,6 +46,7 @@ internal sealed class ServerCommand(IConsoleOutput console)
         AddSetting(args, "Server:Port", result.GetValue(_port)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         AddSetting(args, "Storage:BackendStoreUri", result.GetValue(_backendStoreUri));
         AddSetting(args, "Artifacts:Destination", result.GetValue(_artifactsDestination));
+        AddSetting(args, "Registry:RequireApproval", result.GetValue(_requireApproval) ? "true" : null);
         try
         {
             await using var app = CairnApp.Create([.. args]);

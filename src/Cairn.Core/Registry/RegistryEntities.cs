@@ -17,7 +17,8 @@ public sealed record ModelVersion(
     string RunLink,
     string StorageLocation,
     IReadOnlyList<KeyValue> Tags,
-    IReadOnlyList<string> Aliases);
+    IReadOnlyList<string> Aliases,
+    Approval Approval);
 
 public sealed record RegisteredModel(
     string Name,

@@ -23,6 +23,12 @@ public static class StorageExtensions
         });
         builder.Services.AddSingleton<SqliteTrackingStore>();
         builder.Services.AddSingleton<ITrackingStore>(services => services.GetRequiredService<SqliteTrackingStore>());
+        builder.Services.AddOptions<Features.Registry.RegistryOptions>().BindConfiguration(Features.Registry.RegistryOptions.Section);
+        builder.Services.AddSingleton(services =>
+        {
+            var options = services.GetRequiredService<IOptions<Features.Registry.RegistryOptions>>().Value;
+            return new ApprovalPolicy(options.RequireApproval, options.ProtectedAliases.ToHashSet(StringComparer.Ordinal));
+        });
         builder.Services.AddSingleton<IModelRegistryStore, SqliteRegistryStore>();
         builder.Services.AddSingleton<IArtifactStore>(services =>
         {

@@ -10,10 +10,10 @@ public sealed partial class SqliteRegistryStore
 {
     private const string VersionColumns = """
         v.model_key, m.name, v.version, v.creation_timestamp, v.last_updated_timestamp, v.user_id, v.current_stage,
-        v.description, v.source, v.run_id, v.run_link, v.storage_location
+        v.description, v.source, v.run_id, v.run_link, v.storage_location, v.approval_status, v.approval_actor, v.approval_time, v.approval_comment
         """;
 
-    public async Task<ModelVersion> CreateVersionAsync(NewModelVersion version, CancellationToken cancellationToken)
+    public async Task<ModelVersion> CreateVersionAsync(NewModelVersion version, Actor actor, CancellationToken cancellationToken)
     {
         var number = await database.Writer.ExecuteAsync(context =>
         {
@@ -28,9 +28,10 @@ public sealed partial class SqliteRegistryStore
                 """).Bind("$model", key).Bind("$version", next).Bind("$now", now).Bind("$description", version.Description)
                 .Bind("$source", version.Source).Bind("$storage", version.StorageLocation).Bind("$run", version.RunId)
                 .Bind("$link", version.RunLink).ExecuteNonQuery();
+            Audit(context, actor, AuditActions.CreateVersion, key, version.Name, next, after: version.Source);
             foreach (var tag in version.Tags)
             {
-                UpsertVersionTag(context, key, next, tag);
+                UpsertVersionTag(context, actor, key, version.Name, next, tag);
             }
 
             return next;
@@ -46,23 +47,28 @@ public sealed partial class SqliteRegistryStore
             return LoadVersions(connection, transaction, where, parameters, "v.version", 1, 0).FirstOrDefault() ?? throw VersionNotFound(name, version);
         }));
 
-    public async Task<ModelVersion> UpdateVersionAsync(string name, long version, string description, CancellationToken cancellationToken)
+    public async Task<ModelVersion> UpdateVersionAsync(string name, long version, string description, Actor actor, CancellationToken cancellationToken)
     {
         await database.Writer.ExecuteAsync(context =>
         {
             var key = RequireModel(context, name);
             RequireVersion(context, key, name, version);
+            var before = context.Command("SELECT description FROM model_versions WHERE model_key = $model AND version = $version")
+                .Bind("$model", key).Bind("$version", version).ExecuteScalar() as string;
+            Audit(context, actor, AuditActions.UpdateVersionDescription, key, name, version, before: before, after: description);
             context.Command("UPDATE model_versions SET description = $description, last_updated_timestamp = $now WHERE model_key = $model AND version = $version")
                 .Bind("$description", description).Bind("$now", Now()).Bind("$model", key).Bind("$version", version).ExecuteNonQuery();
         }, cancellationToken);
         return await GetVersionAsync(name, version, cancellationToken);
     }
 
-    public Task DeleteVersionAsync(string name, long version, CancellationToken cancellationToken) =>
+    public Task DeleteVersionAsync(string name, long version, Actor actor, CancellationToken cancellationToken) =>
         database.Writer.ExecuteAsync(context =>
         {
             var key = RequireModel(context, name);
             RequireVersion(context, key, name, version);
+
+            Audit(context, actor, AuditActions.DeleteVersion, key, name, version);
 
             // Hidden, never renumbered; its aliases and tags go with it so nothing points at a missing version.
             context.Command("UPDATE model_versions SET deleted = 1, current_stage = 'Deleted_Internal', last_updated_timestamp = $now WHERE model_key = $model AND version = $version")
@@ -75,20 +81,45 @@ public sealed partial class SqliteRegistryStore
                 .Bind("$now", Now()).Bind("$model", key).ExecuteNonQuery();
         }, cancellationToken);
 
-    public async Task<ModelVersion> TransitionStageAsync(string name, long version, string stage, bool archiveExisting, CancellationToken cancellationToken)
+    public async Task<ModelVersion> TransitionStageAsync(string name, long version, string stage, bool archiveExisting, Actor actor, CancellationToken cancellationToken)
     {
         await database.Writer.ExecuteAsync(context =>
         {
             var key = RequireModel(context, name);
             RequireVersion(context, key, name, version);
+            if (policy.Guards(stage, null))
+            {
+                RequireApproved(context, key, name, version, stage);
+            }
+
             var now = Now();
             if (archiveExisting)
             {
+                var archived = new List<long>();
+                var select = context.Command("SELECT version FROM model_versions WHERE model_key = $model AND version != $version AND current_stage = $stage AND deleted = 0")
+                    .Bind("$model", key).Bind("$version", version).Bind("$stage", stage);
+                using (var reader = select.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        archived.Add(reader.GetInt64(0));
+                    }
+                }
+
+                foreach (var other in archived)
+                {
+                    Audit(context, actor, AuditActions.TransitionStage, key, name, other, before: stage, after: ModelStages.Archived);
+                }
+
                 context.Command("""
                     UPDATE model_versions SET current_stage = 'Archived', last_updated_timestamp = $now
                     WHERE model_key = $model AND version != $version AND current_stage = $stage AND deleted = 0
                     """).Bind("$now", now).Bind("$model", key).Bind("$version", version).Bind("$stage", stage).ExecuteNonQuery();
             }
+
+            var current = context.Command("SELECT current_stage FROM model_versions WHERE model_key = $model AND version = $version")
+                .Bind("$model", key).Bind("$version", version).ExecuteScalar() as string;
+            Audit(context, actor, AuditActions.TransitionStage, key, name, version, before: current, after: stage);
 
             context.Command("UPDATE model_versions SET current_stage = $stage, last_updated_timestamp = $now WHERE model_key = $model AND version = $version")
                 .Bind("$stage", stage).Bind("$now", now).Bind("$model", key).Bind("$version", version).ExecuteNonQuery();
@@ -125,28 +156,37 @@ public sealed partial class SqliteRegistryStore
         return Task.FromResult(ToPage(versions, query));
     }
 
-    public Task SetVersionTagAsync(string name, long version, KeyValue tag, CancellationToken cancellationToken) =>
+    public Task SetVersionTagAsync(string name, long version, KeyValue tag, Actor actor, CancellationToken cancellationToken) =>
         database.Writer.ExecuteAsync(context =>
         {
             var key = RequireModel(context, name);
             RequireVersion(context, key, name, version);
-            UpsertVersionTag(context, key, version, tag);
+            UpsertVersionTag(context, actor, key, name, version, tag);
         }, cancellationToken);
 
-    public Task DeleteVersionTagAsync(string name, long version, string key, CancellationToken cancellationToken) =>
+    public Task DeleteVersionTagAsync(string name, long version, string key, Actor actor, CancellationToken cancellationToken) =>
         database.Writer.ExecuteAsync(context =>
         {
             var model = RequireModel(context, name);
             RequireVersion(context, model, name, version);
-            context.Command("DELETE FROM model_version_tags WHERE model_key = $model AND version = $version AND key = $key")
-                .Bind("$model", model).Bind("$version", version).Bind("$key", key).ExecuteNonQuery();
+            var before = context.Command("DELETE FROM model_version_tags WHERE model_key = $model AND version = $version AND key = $key RETURNING value")
+                .Bind("$model", model).Bind("$version", version).Bind("$key", key).ExecuteScalar() as string;
+            if (before is not null)
+            {
+                Audit(context, actor, AuditActions.DeleteVersionTag, model, name, version, key, before);
+            }
         }, cancellationToken);
 
-    private static void UpsertVersionTag(WriteContext context, long modelKey, long version, KeyValue tag) =>
+    private void UpsertVersionTag(WriteContext context, Actor actor, long modelKey, string name, long version, KeyValue tag)
+    {
+        var before = context.Command("SELECT value FROM model_version_tags WHERE model_key = $model AND version = $version AND key = $key")
+            .Bind("$model", modelKey).Bind("$version", version).Bind("$key", tag.Key).ExecuteScalar() as string;
+        Audit(context, actor, AuditActions.SetVersionTag, modelKey, name, version, tag.Key, before, tag.Value);
         context.Command("""
             INSERT INTO model_version_tags (model_key, version, key, value) VALUES ($model, $version, $key, $value)
             ON CONFLICT (model_key, version, key) DO UPDATE SET value = excluded.value
             """).Bind("$model", modelKey).Bind("$version", version).Bind("$key", tag.Key).Bind("$value", tag.Value).ExecuteNonQuery();
+    }
 
     private static string VersionCondition(Comparison term, SqlParameters parameters)
     {
@@ -187,7 +227,8 @@ public sealed partial class SqliteRegistryStore
             {
                 rows.Add((reader.GetInt64(0), new ModelVersion(reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
                     reader.GetNullableString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetNullableString(9),
-                    reader.GetString(10), reader.GetString(11), [], [])));
+                    reader.GetString(10), reader.GetString(11), [], [],
+                new Approval(Enum.Parse<ApprovalStatus>(reader.GetString(12)), reader.GetNullableString(13), reader.GetNullableInt64(14), reader.GetNullableString(15)))));
             }
         }
 

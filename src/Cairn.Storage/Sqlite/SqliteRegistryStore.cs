@@ -7,13 +7,13 @@ using Microsoft.Data.Sqlite;
 namespace Cairn.Storage.Sqlite;
 
 /// <summary>The model registry on SQLite, sharing the tracking database and its single writer.</summary>
-public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimeProvider time) : IModelRegistryStore
+public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimeProvider time, ApprovalPolicy policy) : IModelRegistryStore
 {
     private const string DeletedVersionFilter = "v.deleted = 0";
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    public Task<RegisteredModel> CreateModelAsync(string name, string description, IReadOnlyList<KeyValue> tags, CancellationToken cancellationToken) =>
+    public Task<RegisteredModel> CreateModelAsync(string name, string description, IReadOnlyList<KeyValue> tags, Actor actor, CancellationToken cancellationToken) =>
         WriteThenRead(context =>
         {
             if (FindModel(context, name) is not null)
@@ -26,9 +26,10 @@ public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimePro
                 INSERT INTO registered_models (name, creation_timestamp, last_updated_timestamp, description, max_version)
                 VALUES ($name, $now, $now, $description, 0) RETURNING model_key
                 """).Bind("$name", name).Bind("$now", now).Bind("$description", description).ExecuteScalar()!;
+            Audit(context, actor, AuditActions.CreateModel, key, name, after: description);
             foreach (var tag in tags)
             {
-                UpsertModelTag(context, key, tag);
+                UpsertModelTag(context, actor, key, name, tag);
             }
 
             return name;
@@ -39,7 +40,7 @@ public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimePro
             LoadModels(connection, transaction, "SELECT model_key FROM registered_models WHERE name = $p0", Parameters(name)).FirstOrDefault()
             ?? throw ModelNotFound(name)));
 
-    public Task<RegisteredModel> RenameModelAsync(string name, string newName, CancellationToken cancellationToken) =>
+    public Task<RegisteredModel> RenameModelAsync(string name, string newName, Actor actor, CancellationToken cancellationToken) =>
         WriteThenRead(context =>
         {
             var key = RequireModel(context, name);
@@ -50,23 +51,27 @@ public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimePro
 
             context.Command("UPDATE registered_models SET name = $new, last_updated_timestamp = $now WHERE model_key = $key")
                 .Bind("$new", newName).Bind("$now", Now()).Bind("$key", key).ExecuteNonQuery();
+            Audit(context, actor, AuditActions.RenameModel, key, newName, before: name, after: newName);
             return newName;
         }, cancellationToken);
 
-    public Task<RegisteredModel> UpdateModelAsync(string name, string description, CancellationToken cancellationToken) =>
+    public Task<RegisteredModel> UpdateModelAsync(string name, string description, Actor actor, CancellationToken cancellationToken) =>
         WriteThenRead(context =>
         {
             var key = RequireModel(context, name);
+            var before = context.Command("SELECT description FROM registered_models WHERE model_key = $key").Bind("$key", key).ExecuteScalar() as string;
+            Audit(context, actor, AuditActions.UpdateModelDescription, key, name, before: before, after: description);
             context.Command("UPDATE registered_models SET description = $description, last_updated_timestamp = $now WHERE model_key = $key")
                 .Bind("$description", description).Bind("$now", Now()).Bind("$key", key).ExecuteNonQuery();
             return name;
         }, cancellationToken);
 
-    public Task DeleteModelAsync(string name, CancellationToken cancellationToken) =>
+    public Task DeleteModelAsync(string name, Actor actor, CancellationToken cancellationToken) =>
         database.Writer.ExecuteAsync(context =>
         {
             var key = RequireModel(context, name);
             context.Command("DELETE FROM registered_models WHERE model_key = $key").Bind("$key", key).ExecuteNonQuery();
+            Audit(context, actor, AuditActions.DeleteModel, key, name, before: name);
         }, cancellationToken);
 
     public Task<Page<RegisteredModel>> SearchModelsAsync(RegistryQuery query, CancellationToken cancellationToken)
@@ -99,33 +104,52 @@ public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimePro
             return model.LatestVersions.Where(v => stages.Count == 0 || stages.Contains(v.CurrentStage)).ToList();
         }));
 
-    public Task SetModelTagAsync(string name, KeyValue tag, CancellationToken cancellationToken) =>
-        database.Writer.ExecuteAsync(context => UpsertModelTag(context, RequireModel(context, name), tag), cancellationToken);
+    public Task SetModelTagAsync(string name, KeyValue tag, Actor actor, CancellationToken cancellationToken) =>
+        database.Writer.ExecuteAsync(context => UpsertModelTag(context, actor, RequireModel(context, name), name, tag), cancellationToken);
 
-    public Task DeleteModelTagAsync(string name, string key, CancellationToken cancellationToken) =>
+    public Task DeleteModelTagAsync(string name, string key, Actor actor, CancellationToken cancellationToken) =>
         database.Writer.ExecuteAsync(context =>
         {
             // Deleting an unset tag succeeds, as in MLflow's registry.
-            context.Command("DELETE FROM registered_model_tags WHERE model_key = $model AND key = $key")
-                .Bind("$model", RequireModel(context, name)).Bind("$key", key).ExecuteNonQuery();
+            var model = RequireModel(context, name);
+            var before = context.Command("DELETE FROM registered_model_tags WHERE model_key = $model AND key = $key RETURNING value")
+                .Bind("$model", model).Bind("$key", key).ExecuteScalar() as string;
+            if (before is not null)
+            {
+                Audit(context, actor, AuditActions.DeleteModelTag, model, name, subject: key, before: before);
+            }
         }, cancellationToken);
 
-    public Task SetAliasAsync(string name, string alias, long version, CancellationToken cancellationToken) =>
+    public Task SetAliasAsync(string name, string alias, long version, Actor actor, CancellationToken cancellationToken) =>
         database.Writer.ExecuteAsync(context =>
         {
             var key = RequireModel(context, name);
             RequireVersion(context, key, name, version);
+            if (policy.Guards(null, alias))
+            {
+                RequireApproved(context, key, name, version, $"alias '{alias}'");
+            }
+
+            var before = context.Command("SELECT version FROM registered_model_aliases WHERE model_key = $model AND alias = $alias")
+                .Bind("$model", key).Bind("$alias", alias).ExecuteScalar() as long?;
+            Audit(context, actor, AuditActions.SetAlias, key, name, version, alias, before?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                version.ToString(System.Globalization.CultureInfo.InvariantCulture));
             context.Command("""
                 INSERT INTO registered_model_aliases (model_key, alias, version) VALUES ($model, $alias, $version)
                 ON CONFLICT (model_key, alias) DO UPDATE SET version = excluded.version
                 """).Bind("$model", key).Bind("$alias", alias).Bind("$version", version).ExecuteNonQuery();
         }, cancellationToken);
 
-    public Task DeleteAliasAsync(string name, string alias, CancellationToken cancellationToken) =>
+    public Task DeleteAliasAsync(string name, string alias, Actor actor, CancellationToken cancellationToken) =>
         database.Writer.ExecuteAsync(context =>
         {
-            context.Command("DELETE FROM registered_model_aliases WHERE model_key = $model AND alias = $alias")
-                .Bind("$model", RequireModel(context, name)).Bind("$alias", alias).ExecuteNonQuery();
+            var model = RequireModel(context, name);
+            var before = context.Command("DELETE FROM registered_model_aliases WHERE model_key = $model AND alias = $alias RETURNING version")
+                .Bind("$model", model).Bind("$alias", alias).ExecuteScalar() as long?;
+            if (before is not null)
+            {
+                Audit(context, actor, AuditActions.DeleteAlias, model, name, before, alias, before.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
         }, cancellationToken);
 
     public async Task<ModelVersion> GetVersionByAliasAsync(string name, string alias, CancellationToken cancellationToken)
@@ -176,11 +200,35 @@ public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimePro
         }
     }
 
-    private static void UpsertModelTag(WriteContext context, long modelKey, KeyValue tag) =>
+    private void UpsertModelTag(WriteContext context, Actor actor, long modelKey, string name, KeyValue tag)
+    {
+        var before = context.Command("SELECT value FROM registered_model_tags WHERE model_key = $model AND key = $key")
+            .Bind("$model", modelKey).Bind("$key", tag.Key).ExecuteScalar() as string;
+        Audit(context, actor, AuditActions.SetModelTag, modelKey, name, subject: tag.Key, before: before, after: tag.Value);
         context.Command("""
             INSERT INTO registered_model_tags (model_key, key, value) VALUES ($model, $key, $value)
             ON CONFLICT (model_key, key) DO UPDATE SET value = excluded.value
             """).Bind("$model", modelKey).Bind("$key", tag.Key).Bind("$value", tag.Value).ExecuteNonQuery();
+    }
+
+    private void Audit(WriteContext context, Actor actor, string action, long? modelKey, string modelName, long? version = null,
+        string? subject = null, string? before = null, string? after = null) =>
+        context.Command("""
+            INSERT INTO registry_audit (timestamp, actor, action, model_key, model_name, version, subject, before, after)
+            VALUES ($time, $actor, $action, $model, $name, $version, $subject, $before, $after)
+            """).Bind("$time", Now()).Bind("$actor", actor.Name).Bind("$action", action).Bind("$model", modelKey).Bind("$name", modelName)
+            .Bind("$version", version).Bind("$subject", subject).Bind("$before", before).Bind("$after", after).ExecuteNonQuery();
+
+    private static void RequireApproved(WriteContext context, long modelKey, string name, long version, string target)
+    {
+        var status = context.Command("SELECT approval_status FROM model_versions WHERE model_key = $model AND version = $version")
+            .Bind("$model", modelKey).Bind("$version", version).ExecuteScalar() as string;
+        if (status != nameof(ApprovalStatus.Approved))
+        {
+            throw new CairnException(ErrorCode.PermissionDenied,
+                $"Model version {name}/{version} is {status} and cannot be moved to {target}: approval is required. Approve it first.");
+        }
+    }
 
     private static CairnException ModelNotFound(string name) => CairnException.NotFound($"Registered Model with name={name} not found");
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 namespace Cairn.Server.Tests.Infrastructure;
 
 /// <summary>The real server on a free loopback port, with its own SQLite file and artifact folder.</summary>
-public sealed class CairnServer : IAsyncLifetime
+public class CairnServer : IAsyncLifetime
 {
     private WebApplication? _app;
 
@@ -18,6 +18,9 @@ public sealed class CairnServer : IAsyncLifetime
 
     public string DatabasePath => Path.Combine(DataDirectory, "cairn.db");
 
+    /// <summary>Settings a fixture adds on top of the defaults (for example, registry governance).</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(DataDirectory);
@@ -27,6 +30,7 @@ public sealed class CairnServer : IAsyncLifetime
             $"--Storage:BackendStoreUri=sqlite:///{DatabasePath}",
             $"--Artifacts:Destination={ArtifactRoot}",
             "--Logging:LogLevel:Default=Warning",
+            .. ExtraArguments,
         ]);
         BaseAddress = await _app.StartCairnAsync();
         Client = new MlflowHttp(new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) });

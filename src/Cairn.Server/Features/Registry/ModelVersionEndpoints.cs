@@ -40,7 +40,7 @@ internal static class ModelVersionEndpoints
         var runId = string.IsNullOrEmpty(request.RunId) ? sourceRun : request.RunId;
         var version = await store.CreateVersionAsync(
             new NewModelVersion(name, source, storage, runId, request.RunLink ?? "", RegistryValidation.Description(request.Description), tags),
-            cancellationToken);
+            RequestActor.Of(context), cancellationToken);
         return MlflowResults.Json(new ModelVersionResponse(version.ToDto()), Json.ModelVersionResponse);
     }
 
@@ -55,14 +55,14 @@ internal static class ModelVersionEndpoints
     {
         var request = await MlflowRequest.ReadAsync(context, Json.UpdateModelVersionRequest);
         var version = await store.UpdateVersionAsync(RegistryValidation.ModelName(request.Name), RegistryValidation.Version(request.Version),
-            RegistryValidation.Description(request.Description), cancellationToken);
+            RegistryValidation.Description(request.Description), RequestActor.Of(context), cancellationToken);
         return MlflowResults.Json(new ModelVersionResponse(version.ToDto()), Json.ModelVersionResponse);
     }
 
     private static async Task<IResult> Delete(HttpContext context, IModelRegistryStore store, CancellationToken cancellationToken)
     {
         var request = await MlflowRequest.ReadAsync(context, Json.ModelVersionRequest);
-        await store.DeleteVersionAsync(RegistryValidation.ModelName(request.Name), RegistryValidation.Version(request.Version), cancellationToken);
+        await store.DeleteVersionAsync(RegistryValidation.ModelName(request.Name), RegistryValidation.Version(request.Version), RequestActor.Of(context), cancellationToken);
         return MlflowResults.Empty;
     }
 
@@ -78,7 +78,7 @@ internal static class ModelVersionEndpoints
             throw CairnException.InvalidParameter($"archive_existing_versions can only be used when moving to Staging or Production, not {stage}.");
         }
 
-        var version = await store.TransitionStageAsync(name, number, stage, archive, cancellationToken);
+        var version = await store.TransitionStageAsync(name, number, stage, archive, RequestActor.Of(context), cancellationToken);
         return MlflowResults.Json(new ModelVersionResponse(version.ToDto()), Json.ModelVersionResponse);
     }
 
@@ -107,7 +107,7 @@ internal static class ModelVersionEndpoints
     {
         var request = await MlflowRequest.ReadAsync(context, Json.ModelVersionTagRequest);
         await store.SetVersionTagAsync(RegistryValidation.ModelName(request.Name), RegistryValidation.Version(request.Version),
-            RegistryValidation.Tag(request.Key, request.Value), cancellationToken);
+            RegistryValidation.Tag(request.Key, request.Value), RequestActor.Of(context), cancellationToken);
         return MlflowResults.Empty;
     }
 
@@ -115,7 +115,7 @@ internal static class ModelVersionEndpoints
     {
         var request = await MlflowRequest.ReadAsync(context, Json.ModelVersionTagRequest);
         await store.DeleteVersionTagAsync(RegistryValidation.ModelName(request.Name), RegistryValidation.Version(request.Version),
-            Require(request.Key, "key"), cancellationToken);
+            Require(request.Key, "key"), RequestActor.Of(context), cancellationToken);
         return MlflowResults.Empty;
     }
 }

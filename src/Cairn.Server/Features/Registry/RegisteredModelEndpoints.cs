@@ -33,7 +33,7 @@ internal static class RegisteredModelEndpoints
         var request = await MlflowRequest.ReadAsync(context, Json.CreateRegisteredModelRequest);
         var name = RegistryValidation.ModelName(request.Name);
         var tags = (request.Tags ?? []).Select(t => RegistryValidation.Tag(t.Key, t.Value)).ToList();
-        var model = await store.CreateModelAsync(name, RegistryValidation.Description(request.Description), TrackingValidation.LastTagWins(tags), cancellationToken);
+        var model = await store.CreateModelAsync(name, RegistryValidation.Description(request.Description), TrackingValidation.LastTagWins(tags), RequestActor.Of(context), cancellationToken);
         return MlflowResults.Json(new RegisteredModelResponse(model.ToDto()), Json.RegisteredModelResponse);
     }
 
@@ -47,21 +47,21 @@ internal static class RegisteredModelEndpoints
     private static async Task<IResult> Rename(HttpContext context, IModelRegistryStore store, CancellationToken cancellationToken)
     {
         var request = await MlflowRequest.ReadAsync(context, Json.RenameRegisteredModelRequest);
-        var model = await store.RenameModelAsync(RegistryValidation.ModelName(request.Name), RegistryValidation.ModelName(request.NewName, "new_name"), cancellationToken);
+        var model = await store.RenameModelAsync(RegistryValidation.ModelName(request.Name), RegistryValidation.ModelName(request.NewName, "new_name"), RequestActor.Of(context), cancellationToken);
         return MlflowResults.Json(new RegisteredModelResponse(model.ToDto()), Json.RegisteredModelResponse);
     }
 
     private static async Task<IResult> Update(HttpContext context, IModelRegistryStore store, CancellationToken cancellationToken)
     {
         var request = await MlflowRequest.ReadAsync(context, Json.UpdateRegisteredModelRequest);
-        var model = await store.UpdateModelAsync(RegistryValidation.ModelName(request.Name), RegistryValidation.Description(request.Description), cancellationToken);
+        var model = await store.UpdateModelAsync(RegistryValidation.ModelName(request.Name), RegistryValidation.Description(request.Description), RequestActor.Of(context), cancellationToken);
         return MlflowResults.Json(new RegisteredModelResponse(model.ToDto()), Json.RegisteredModelResponse);
     }
 
     private static async Task<IResult> Delete(HttpContext context, IModelRegistryStore store, CancellationToken cancellationToken)
     {
         var request = await MlflowRequest.ReadAsync(context, Json.ModelNameRequest);
-        await store.DeleteModelAsync(RegistryValidation.ModelName(request.Name), cancellationToken);
+        await store.DeleteModelAsync(RegistryValidation.ModelName(request.Name), RequestActor.Of(context), cancellationToken);
         return MlflowResults.Empty;
     }
 
@@ -90,14 +90,14 @@ internal static class RegisteredModelEndpoints
     private static async Task<IResult> SetTag(HttpContext context, IModelRegistryStore store, CancellationToken cancellationToken)
     {
         var request = await MlflowRequest.ReadAsync(context, Json.ModelTagRequest);
-        await store.SetModelTagAsync(RegistryValidation.ModelName(request.Name), RegistryValidation.Tag(request.Key, request.Value), cancellationToken);
+        await store.SetModelTagAsync(RegistryValidation.ModelName(request.Name), RegistryValidation.Tag(request.Key, request.Value), RequestActor.Of(context), cancellationToken);
         return MlflowResults.Empty;
     }
 
     private static async Task<IResult> DeleteTag(HttpContext context, IModelRegistryStore store, CancellationToken cancellationToken)
     {
         var request = await MlflowRequest.ReadAsync(context, Json.ModelTagRequest);
-        await store.DeleteModelTagAsync(RegistryValidation.ModelName(request.Name), Require(request.Key, "key"), cancellationToken);
+        await store.DeleteModelTagAsync(RegistryValidation.ModelName(request.Name), Require(request.Key, "key"), RequestActor.Of(context), cancellationToken);
         return MlflowResults.Empty;
     }
 
@@ -105,14 +105,14 @@ internal static class RegisteredModelEndpoints
     {
         var request = await MlflowRequest.ReadAsync(context, Json.ModelAliasRequest);
         await store.SetAliasAsync(RegistryValidation.ModelName(request.Name), RegistryValidation.Alias(request.Alias),
-            RegistryValidation.Version(request.Version), cancellationToken);
+            RegistryValidation.Version(request.Version), RequestActor.Of(context), cancellationToken);
         return MlflowResults.Empty;
     }
 
     private static async Task<IResult> DeleteAlias(HttpContext context, IModelRegistryStore store, CancellationToken cancellationToken)
     {
         var request = await MlflowRequest.ReadAsync(context, Json.ModelAliasRequest);
-        await store.DeleteAliasAsync(RegistryValidation.ModelName(request.Name), Require(request.Alias, "alias"), cancellationToken);
+        await store.DeleteAliasAsync(RegistryValidation.ModelName(request.Name), Require(request.Alias, "alias"), RequestActor.Of(context), cancellationToken);
         return MlflowResults.Empty;
     }
 

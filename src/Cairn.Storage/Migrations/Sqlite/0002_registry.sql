@@ -46,3 +46,26 @@ CREATE TABLE registered_model_aliases (
     version   INTEGER NOT NULL,
     PRIMARY KEY (model_key, alias)
 ) WITHOUT ROWID;
+
+-- Approval of a model version before it may serve in production (SageMaker-style).
+ALTER TABLE model_versions ADD COLUMN approval_status  TEXT NOT NULL DEFAULT 'PendingApproval';
+ALTER TABLE model_versions ADD COLUMN approval_actor   TEXT;
+ALTER TABLE model_versions ADD COLUMN approval_time    INTEGER;
+ALTER TABLE model_versions ADD COLUMN approval_comment TEXT;
+
+-- Every registry change, with who, when and what it was before and after.
+CREATE TABLE registry_audit (
+    event_id   INTEGER PRIMARY KEY,
+    timestamp  INTEGER NOT NULL,
+    actor      TEXT    NOT NULL,
+    action     TEXT    NOT NULL,
+    model_key  INTEGER,
+    model_name TEXT    NOT NULL,
+    version    INTEGER,
+    subject    TEXT,
+    before     TEXT,
+    after      TEXT
+);
+
+CREATE INDEX registry_audit_by_model ON registry_audit (model_key, event_id);
+CREATE INDEX registry_audit_by_name ON registry_audit (model_name, event_id);

@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization;
+
+namespace Cairn.Contracts.V1;
+
+// Cairn's own API (/api/v1): camelCase JSON, errors as ProblemDetails with an errorCode.
+
+public sealed record AuditEventDto(long Id, long Timestamp, string Actor, string Action, string Model, long? Version, string? Subject, string? Before, string? After);
+
+public sealed record AuditTrailResponse(List<AuditEventDto> Events, string? NextPageToken);
+
+public sealed record ApprovalDecisionRequest(string? Decision, string? Comment);
+
+public sealed record ApprovalDto(string Model, long Version, string Status, string? Actor, long? Timestamp, string? Comment);
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    MaxDepth = 32)]
+[JsonSerializable(typeof(AuditTrailResponse))]
+[JsonSerializable(typeof(ApprovalDecisionRequest))]
+[JsonSerializable(typeof(ApprovalDto))]
+public sealed partial class CairnJsonContext : JsonSerializerContext;
