@@ -34,6 +34,8 @@ public static class CairnApp
         builder.Services.AddSingleton<MlflowErrorFilter>();
         builder.Services.AddSingleton<ProblemErrorFilter>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section);
+        builder.Services.AddHostedService<WebhookDispatcher>();
 
         var app = builder.Build();
         app.UseDotSegmentGuard();
@@ -43,6 +45,7 @@ public static class CairnApp
         app.MapTrackingEndpoints();       // /api/2.0/mlflow/*, /ajax-api/2.0/mlflow/*
         app.MapRegistryEndpoints();       // registered-models/*, model-versions/* under the same prefixes
         app.MapGovernanceEndpoints();     // /api/v1/registry: audit trail, approvals
+        app.MapWebhookEndpoints();        // /api/v1/registry/webhooks
         app.MapArtifactEndpoints();       // /api/2.0/mlflow-artifacts/*, /get-artifact, /model-versions/get-artifact
         return app;
     }

@@ -19,4 +19,19 @@ public sealed record ApprovalDto(string Model, long Version, string Status, stri
 [JsonSerializable(typeof(AuditTrailResponse))]
 [JsonSerializable(typeof(ApprovalDecisionRequest))]
 [JsonSerializable(typeof(ApprovalDto))]
+[JsonSerializable(typeof(CreateWebhookRequest))]
+[JsonSerializable(typeof(WebhookDto))]
+[JsonSerializable(typeof(WebhookListResponse))]
+[JsonSerializable(typeof(WebhookDeliveriesResponse))]
 public sealed partial class CairnJsonContext : JsonSerializerContext;
+
+public sealed record CreateWebhookRequest(string? Url, List<string>? Events, string? Secret);
+
+/// <summary>The secret is returned once, when the webhook is created.</summary>
+public sealed record WebhookDto(long Id, string Url, List<string> Events, long CreatedTime, string? Secret);
+
+public sealed record WebhookListResponse(List<WebhookDto> Webhooks);
+
+public sealed record WebhookDeliveryDto(long Id, string Event, string Status, int Attempts, int? LastStatusCode, string? LastError, long CreatedTime, long? DeliveredTime, string Payload);
+
+public sealed record WebhookDeliveriesResponse(List<WebhookDeliveryDto> Deliveries);

@@ -30,6 +30,7 @@ public static class StorageExtensions
             return new ApprovalPolicy(options.RequireApproval, options.ProtectedAliases.ToHashSet(StringComparer.Ordinal));
         });
         builder.Services.AddSingleton<IModelRegistryStore, SqliteRegistryStore>();
+        builder.Services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
         builder.Services.AddSingleton<IArtifactStore>(services =>
         {
             var options = services.GetRequiredService<IOptions<ArtifactOptions>>().Value;

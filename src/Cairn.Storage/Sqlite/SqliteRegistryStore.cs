@@ -211,13 +211,26 @@ public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimePro
             """).Bind("$model", modelKey).Bind("$key", tag.Key).Bind("$value", tag.Value).ExecuteNonQuery();
     }
 
+    /// <summary>Records a change in the audit trail and queues it for the webhooks subscribed to its event, in the same transaction.</summary>
     private void Audit(WriteContext context, Actor actor, string action, long? modelKey, string modelName, long? version = null,
-        string? subject = null, string? before = null, string? after = null) =>
+        string? subject = null, string? before = null, string? after = null)
+    {
+        var now = Now();
         context.Command("""
             INSERT INTO registry_audit (timestamp, actor, action, model_key, model_name, version, subject, before, after)
             VALUES ($time, $actor, $action, $model, $name, $version, $subject, $before, $after)
-            """).Bind("$time", Now()).Bind("$actor", actor.Name).Bind("$action", action).Bind("$model", modelKey).Bind("$name", modelName)
+            """).Bind("$time", now).Bind("$actor", actor.Name).Bind("$action", action).Bind("$model", modelKey).Bind("$name", modelName)
             .Bind("$version", version).Bind("$subject", subject).Bind("$before", before).Bind("$after", after).ExecuteNonQuery();
+        if (WebhookEvents.ForAction(action) is { } webhookEvent)
+        {
+            var payload = WebhookPayload.Build(webhookEvent, now, actor.Name, modelName, version, subject, before, after);
+            context.Command("""
+                INSERT INTO webhook_deliveries (webhook_id, event, payload, status, attempts, next_attempt_time, created_time)
+                SELECT webhook_id, $event, $payload, 'pending', 0, $now, $now FROM webhooks
+                WHERE instr(',' || events || ',', ',' || $event || ',') > 0
+                """).Bind("$event", webhookEvent).Bind("$payload", payload).Bind("$now", now).ExecuteNonQuery();
+        }
+    }
 
     private static void RequireApproved(WriteContext context, long modelKey, string name, long version, string target)
     {

@@ -69,3 +69,29 @@ CREATE TABLE registry_audit (
 
 CREATE INDEX registry_audit_by_model ON registry_audit (model_key, event_id);
 CREATE INDEX registry_audit_by_name ON registry_audit (model_name, event_id);
+
+-- Webhooks for registry events. Deliveries are written in the same transaction as the change (an outbox),
+-- then sent by a background dispatcher with retries, so a slow receiver never blocks the API.
+CREATE TABLE webhooks (
+    webhook_id    INTEGER PRIMARY KEY,
+    url           TEXT    NOT NULL,
+    events        TEXT    NOT NULL,
+    secret        TEXT    NOT NULL,
+    created_time  INTEGER NOT NULL
+);
+
+CREATE TABLE webhook_deliveries (
+    delivery_id       INTEGER PRIMARY KEY,
+    webhook_id        INTEGER NOT NULL REFERENCES webhooks (webhook_id) ON DELETE CASCADE,
+    event             TEXT    NOT NULL,
+    payload           TEXT    NOT NULL,
+    status            TEXT    NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts          INTEGER NOT NULL,
+    next_attempt_time INTEGER NOT NULL,
+    last_status_code  INTEGER,
+    last_error        TEXT,
+    created_time      INTEGER NOT NULL,
+    delivered_time    INTEGER
+);
+
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_time);
