@@ -10,6 +10,9 @@ internal interface IConsoleOutput
     void Info(string text);
 
     void Error(string text);
+
+    /// <summary>A human table on stdout.</summary>
+    void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows);
 }
 
 internal sealed class SpectreConsoleOutput : IConsoleOutput
@@ -33,4 +36,20 @@ internal sealed class SpectreConsoleOutput : IConsoleOutput
     public void Info(string text) => _stderr.MarkupLine(Markup.Escape(text));
 
     public void Error(string text) => _stderr.MarkupLine($"[red]{Markup.Escape(text)}[/]");
+
+    public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var header in headers)
+        {
+            table.AddColumn(Markup.Escape(header));
+        }
+
+        foreach (var row in rows)
+        {
+            table.AddRow(row.Select(Markup.Escape).ToArray());
+        }
+
+        _stdout.Write(table);
+    }
 }

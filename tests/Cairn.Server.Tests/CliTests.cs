@@ -6,7 +6,7 @@ namespace Cairn.Server.Tests;
 /// <summary>The `cairn` executable as a user runs it: exit codes and messages.</summary>
 public sealed class CliTests
 {
-    private static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    internal static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cairn.dll"));

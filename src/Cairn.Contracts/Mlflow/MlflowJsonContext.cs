@@ -65,6 +65,8 @@ namespace Cairn.Contracts.Mlflow;
 [JsonSerializable(typeof(ModelVersionResponse))]
 [JsonSerializable(typeof(ModelVersionsResponse))]
 [JsonSerializable(typeof(DownloadUriResponse))]
+[JsonSerializable(typeof(List<RegisteredModelDto>))]
+[JsonSerializable(typeof(List<ModelVersionDto>))]
 public sealed partial class MlflowJsonContext : JsonSerializerContext
 {
     /// <summary>The context to use: like <see cref="Default"/>, but writing quotes and angle brackets as themselves (bodies are JSON, never HTML).</summary>

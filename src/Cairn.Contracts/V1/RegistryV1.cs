@@ -17,6 +17,7 @@ public sealed record ApprovalDto(string Model, long Version, string Status, stri
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     MaxDepth = 32)]
 [JsonSerializable(typeof(AuditTrailResponse))]
+[JsonSerializable(typeof(AuditEventDto[]))]
 [JsonSerializable(typeof(ApprovalDecisionRequest))]
 [JsonSerializable(typeof(ApprovalDto))]
 [JsonSerializable(typeof(CreateWebhookRequest))]
