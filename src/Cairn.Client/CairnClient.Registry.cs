@@ -10,36 +10,14 @@ public sealed partial class CairnClient
         (await GetAsync(Mlflow + "registered-models/get" + Query(("name", name)), MlflowJson.RegisteredModelResponse, cancellationToken)).RegisteredModel;
 
     /// <summary>Every registered model matching the filter (all pages).</summary>
-    public async Task<List<RegisteredModelDto>> SearchRegisteredModelsAsync(string? filter = null, CancellationToken cancellationToken = default)
-    {
-        var models = new List<RegisteredModelDto>();
-        string? token = null;
-        do
-        {
-            var page = await GetAsync(Mlflow + "registered-models/search" + Query(("filter", filter), ("max_results", "1000"), ("page_token", token)),
-                MlflowJson.SearchRegisteredModelsResponse, cancellationToken);
-            models.AddRange(page.RegisteredModels ?? []);
-            token = page.NextPageToken;
-        }
-        while (token is not null);
-        return models;
-    }
+    public Task<List<RegisteredModelDto>> SearchRegisteredModelsAsync(string? filter = null, CancellationToken cancellationToken = default) =>
+        AllPagesAsync(token => Mlflow + "registered-models/search" + Query(("filter", filter), ("max_results", "1000"), ("page_token", token)),
+            MlflowJson.SearchRegisteredModelsResponse, page => (page.RegisteredModels, page.NextPageToken), cancellationToken);
 
     /// <summary>Every model version matching the filter (all pages).</summary>
-    public async Task<List<ModelVersionDto>> SearchModelVersionsAsync(string? filter = null, CancellationToken cancellationToken = default)
-    {
-        var versions = new List<ModelVersionDto>();
-        string? token = null;
-        do
-        {
-            var page = await GetAsync(Mlflow + "model-versions/search" + Query(("filter", filter), ("max_results", "10000"), ("page_token", token)),
-                MlflowJson.ModelVersionsResponse, cancellationToken);
-            versions.AddRange(page.ModelVersions ?? []);
-            token = page.NextPageToken;
-        }
-        while (token is not null);
-        return versions;
-    }
+    public Task<List<ModelVersionDto>> SearchModelVersionsAsync(string? filter = null, CancellationToken cancellationToken = default) =>
+        AllPagesAsync(token => Mlflow + "model-versions/search" + Query(("filter", filter), ("max_results", "10000"), ("page_token", token)),
+            MlflowJson.ModelVersionsResponse, page => (page.ModelVersions, page.NextPageToken), cancellationToken);
 
     /// <summary>Points an alias at a version (moving it if it exists).</summary>
     public Task SetAliasAsync(string name, string alias, string version, CancellationToken cancellationToken = default) =>
@@ -60,17 +38,7 @@ public sealed partial class CairnClient
             new ApprovalDecisionRequest(decision, comment), CairnJson.ApprovalDecisionRequest, CairnJson.ApprovalDto, cancellationToken);
 
     /// <summary>The audit trail of a registered model, newest first (all pages).</summary>
-    public async Task<List<AuditEventDto>> GetAuditTrailAsync(string name, CancellationToken cancellationToken = default)
-    {
-        var events = new List<AuditEventDto>();
-        string? token = null;
-        do
-        {
-            var page = await GetAsync("api/v1/registry/audit" + Query(("name", name), ("maxResults", "10000"), ("pageToken", token)), CairnJson.AuditTrailResponse, cancellationToken);
-            events.AddRange(page.Events);
-            token = page.NextPageToken;
-        }
-        while (token is not null);
-        return events;
-    }
+    public Task<List<AuditEventDto>> GetAuditTrailAsync(string name, CancellationToken cancellationToken = default) =>
+        AllPagesAsync(token => "api/v1/registry/audit" + Query(("name", name), ("maxResults", "10000"), ("pageToken", token)),
+            CairnJson.AuditTrailResponse, page => (page.Events, page.NextPageToken), cancellationToken);
 }

@@ -90,6 +90,22 @@ public sealed partial class CairnClient : IDisposable
             $"The server answered {status}: {(text.Length > 200 ? text[..200] : text)}");
     }
 
+    /// <summary>Follows page tokens until the last page and returns every item.</summary>
+    private async Task<List<TItem>> AllPagesAsync<TPage, TItem>(Func<string?, string> path, JsonTypeInfo<TPage> type,
+        Func<TPage, (List<TItem>? Items, string? Next)> read, CancellationToken cancellationToken)
+    {
+        var items = new List<TItem>();
+        string? token = null;
+        do
+        {
+            var (pageItems, next) = read(await GetAsync(path(token), type, cancellationToken));
+            items.AddRange(pageItems ?? []);
+            token = next;
+        }
+        while (token is not null);
+        return items;
+    }
+
     private static string Query(params (string Key, string? Value)[] fields)
     {
         var builder = new StringBuilder();

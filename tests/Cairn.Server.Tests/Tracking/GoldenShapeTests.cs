@@ -11,7 +11,7 @@ namespace Cairn.Server.Tests.Tracking;
 /// </summary>
 public sealed class GoldenShapeTests(CairnServer server) : IClassFixture<CairnServer>
 {
-    private static readonly string[] ServerClockFields = ["creation_time", "last_update_time"];
+    private static readonly string[] ServerClockFields = ["creation_time", "last_update_time", "creation_timestamp", "last_updated_timestamp"];
     private readonly MlflowHttp _client = server.Client;
 
     [Fact]
@@ -69,10 +69,39 @@ public sealed class GoldenShapeTests(CairnServer server) : IClassFixture<CairnSe
         };
 
         var experimentId2 = replies["experiments-create"].Json["experiment_id"]!.GetValue<string>();
+        await CompareAsync(replies, (runId, "<run_id>"), (experimentId2, "<experiment_id_2>"), (experimentId, "<experiment_id>"), (name, "<name>"));
+    }
+
+    [Fact]
+    public async Task RegistryRoutes_MatchGoldenFiles()
+    {
+        var name = "golden-model-" + Guid.NewGuid().ToString("N");
+        var experimentId = await _client.CreateExperimentAsync();
+        var runId = await _client.CreateRunAsync(experimentId);
+        var replies = new Dictionary<string, Reply>
+        {
+            ["registered-models-create"] = await _client.OkAsync("registered-models/create", new { name, description = "d", tags = new[] { new { key = "team", value = "ml" } } }),
+            ["model-versions-create"] = await _client.OkAsync("model-versions/create", new { name, source = $"runs:/{runId}/model", tags = new[] { new { key = "k", value = "v" } } }),
+        };
+        await _client.OkAsync("registered-models/alias", new { name, alias = "champion", version = "1" });
+        replies["model-versions-transition-stage"] = await _client.OkAsync("model-versions/transition-stage", new { name, version = "1", stage = "Staging" });
+        replies["registered-models-get"] = await _client.OkGetAsync($"registered-models/get?name={name}");
+        replies["registered-models-search"] = await _client.OkGetAsync($"registered-models/search?filter={Uri.EscapeDataString($"name = '{name}'")}");
+        replies["model-versions-search"] = await _client.OkGetAsync($"model-versions/search?filter={Uri.EscapeDataString($"name = '{name}'")}");
+        replies["registered-models-alias-get"] = await _client.OkGetAsync($"registered-models/alias?name={name}&alias=champion");
+        replies["registered-models-get-latest-versions"] = await _client.OkAsync("registered-models/get-latest-versions", new { name });
+        replies["model-versions-get-download-uri"] = await _client.OkGetAsync($"model-versions/get-download-uri?name={name}&version=1");
+        replies["error-unknown-alias"] = await _client.GetAsync($"registered-models/alias?name={name}&alias=nobody");
+        var storage = replies["model-versions-get-download-uri"].Json["artifact_uri"]!.GetValue<string>().Split('/')[^1];
+        await CompareAsync(replies, (runId, "<run_id>"), (name, "<name>"), (storage, "<storage_id>"));
+    }
+
+    private static async Task CompareAsync(Dictionary<string, Reply> replies, params (string Value, string Placeholder)[] replacements)
+    {
         var mismatches = new List<string>();
         foreach (var (route, reply) in replies)
         {
-            var actual = Normalize(reply.Text, (runId, "<run_id>"), (experimentId2, "<experiment_id_2>"), (experimentId, "<experiment_id>"), (name, "<name>"));
+            var actual = Normalize(reply.Text, replacements);
             var file = Path.Combine(GoldenDirectory(), route + ".json");
             if (Environment.GetEnvironmentVariable("CAIRN_UPDATE_GOLDEN") == "1")
             {

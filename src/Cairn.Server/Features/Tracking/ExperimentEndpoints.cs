@@ -65,10 +65,7 @@ internal static class ExperimentEndpoints
             Defined(request.ViewType, ViewType.ActiveOnly, "view_type"),
             TrackingValidation.MaxResults(request.MaxResults, TrackingLimits.DefaultSearchRunsResults, TrackingLimits.MaxSearchResults),
             PageToken.Decode(request.PageToken));
-        var page = await store.SearchExperimentsAsync(query, cancellationToken);
-        return MlflowResults.Json(
-            new SearchExperimentsResponse(page.Items.Count == 0 ? null : page.Items.Select(e => e.ToDto()).ToList(), page.NextPageToken),
-            Json.SearchExperimentsResponse);
+        return await SearchResponse(store, query, cancellationToken);
     }
 
     /// <summary>MLflow 1.x <c>experiments/list</c>, kept for older clients: every experiment of the view type.</summary>
@@ -78,6 +75,11 @@ internal static class ExperimentEndpoints
         var query = new ExperimentQuery([], [], Defined(request.ViewType, ViewType.ActiveOnly, "view_type"),
             TrackingValidation.MaxResults(request.MaxResults, TrackingLimits.MaxSearchResults, TrackingLimits.MaxSearchResults),
             PageToken.Decode(request.PageToken));
+        return await SearchResponse(store, query, cancellationToken);
+    }
+
+    private static async Task<IResult> SearchResponse(ITrackingStore store, ExperimentQuery query, CancellationToken cancellationToken)
+    {
         var page = await store.SearchExperimentsAsync(query, cancellationToken);
         return MlflowResults.Json(
             new SearchExperimentsResponse(page.Items.Count == 0 ? null : page.Items.Select(e => e.ToDto()).ToList(), page.NextPageToken),
