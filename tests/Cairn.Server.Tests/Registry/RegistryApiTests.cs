@@ -184,6 +184,11 @@ public sealed class RegistryApiTests(CairnServer server) : IClassFixture<CairnSe
         var (runId, _) = await RunWithModelFileAsync();
         await CreateVersionAsync(name, $"runs:/{runId}/model");
 
+        var described = await OkAsync(HttpMethod.Patch, "model-versions/update", new { name, version = "1", description = "calibrated" });
+        Assert.Equal("calibrated", described["model_version"]!["description"]!.GetValue<string>());
+        (await SendAsync(HttpMethod.Patch, "model-versions/update", new { name, version = "9", description = "x" })).AssertError(HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST");
+        (await SendAsync(HttpMethod.Patch, "model-versions/update", new { name, version = "1", description = new string('d', 5001) })).AssertError(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+
         await _client.OkAsync("registered-models/set-tag", new { name, key = "k", value = "v" });
         await _client.OkAsync("model-versions/set-tag", new { name, version = "1", key = "validated", value = "yes" });
         Assert.Equal("yes", (await _client.OkGetAsync($"model-versions/get?name={name}&version=1")).Json["model_version"]!["tags"]![0]!["value"]!.GetValue<string>());

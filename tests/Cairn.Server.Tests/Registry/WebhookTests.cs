@@ -16,7 +16,8 @@ namespace Cairn.Server.Tests.Registry;
 public sealed class QuickWebhookServer : CairnServer
 {
     protected override IEnumerable<string> ExtraArguments =>
-        ["--Webhooks:RetryBaseDelayMilliseconds=100", "--Webhooks:PollIntervalMilliseconds=20", "--Webhooks:MaxAttempts=4"];
+        ["--Webhooks:RetryBaseDelayMilliseconds=100", "--Webhooks:PollIntervalMilliseconds=20", "--Webhooks:MaxAttempts=4",
+         "--Webhooks:AllowedUrlPrefixes:0=http://127.0.0.1:"];
 }
 
 /// <summary>A real HTTP receiver on loopback that fails a set number of times before accepting.</summary>
@@ -179,6 +180,12 @@ public sealed class WebhookTests(QuickWebhookServer server) : IClassFixture<Quic
         {
             using var response = await _client.Http.PostAsync("/api/v1/registry/webhooks", new StringContent(JsonSerializer.Serialize(bad), Encoding.UTF8, "application/json"), Cancel);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+
+        using (var outside = await _client.Http.PostAsync("/api/v1/registry/webhooks",
+            new StringContent(JsonSerializer.Serialize(new { url = "http://10.1.2.3/hook" }), Encoding.UTF8, "application/json"), Cancel))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, outside.StatusCode);
         }
 
         var list = JsonNode.Parse(await _client.Http.GetStringAsync("/api/v1/registry/webhooks", Cancel))!["webhooks"]!.AsArray();

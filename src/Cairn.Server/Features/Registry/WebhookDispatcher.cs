@@ -17,6 +17,9 @@ public sealed class WebhookOptions
     public int PollIntervalMilliseconds { get; set; } = 250;
 
     public int TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>When set, webhook URLs must start with one of these prefixes (the operator's allow-list).</summary>
+    public string[] AllowedUrlPrefixes { get; set; } = [];
 }
 
 /// <summary>

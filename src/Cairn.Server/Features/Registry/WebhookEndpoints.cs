@@ -3,6 +3,7 @@ using Cairn.Contracts.V1;
 using Cairn.Core;
 using Cairn.Core.Registry;
 using Cairn.Server.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Cairn.Server.Features.Registry;
 
@@ -22,13 +23,19 @@ public static class WebhookEndpoints
         return app;
     }
 
-    private static async Task<IResult> Create(HttpContext context, IWebhookStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> Create(HttpContext context, IWebhookStore store, IOptions<WebhookOptions> options, CancellationToken cancellationToken)
     {
         var request = await Mlflow.MlflowRequest.ReadAsync(context, Json.CreateWebhookRequest);
         var url = request.Url ?? throw CairnException.MissingParameter("url");
         if (url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             throw CairnException.InvalidParameter($"Invalid webhook url '{url}': expected an absolute http or https URL.");
+        }
+
+        var allowed = options.Value.AllowedUrlPrefixes;
+        if (allowed.Length > 0 && !allowed.Any(prefix => url.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new CairnException(ErrorCode.PermissionDenied, $"Webhook url '{url}' is not on this server's allow-list (Webhooks:AllowedUrlPrefixes).");
         }
 
         var events = request.Events is { Count: > 0 } ? request.Events.Distinct().ToList() : [.. WebhookEvents.All];
