@@ -40,6 +40,11 @@ public sealed record DatasetInputDto(List<KeyValueDto>? Tags, DatasetDto? Datase
 
 public sealed record RunInputsDto(List<DatasetInputDto>? DatasetInputs);
 
-public sealed record RunDto(RunInfoDto Info, RunDataDto Data, RunInputsDto Inputs);
+public sealed record ModelOutputDto(string ModelId, long Step);
+
+public sealed record RunOutputsDto(List<ModelOutputDto>? ModelOutputs);
+
+/// <summary>A run; <c>outputs</c> (MLflow 3) is present only when the run has produced logged models.</summary>
+public sealed record RunDto(RunInfoDto Info, RunDataDto Data, RunInputsDto Inputs, RunOutputsDto? Outputs = null);
 
 public sealed record FileInfoDto(string Path, bool IsDir, long? FileSize);

@@ -13,7 +13,7 @@ namespace Cairn.Contracts.Mlflow;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.AllowNamedFloatingPointLiterals,
     MaxDepth = 32,
-    Converters = [typeof(RunStatusConverter), typeof(ViewTypeConverter), typeof(LenientStringConverter)])]
+    Converters = [typeof(RunStatusConverter), typeof(ViewTypeConverter), typeof(LoggedModelStatusConverter), typeof(LenientStringConverter)])]
 [JsonSerializable(typeof(EmptyResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(CreateExperimentRequest))]
@@ -47,6 +47,15 @@ namespace Cairn.Contracts.Mlflow;
 [JsonSerializable(typeof(ListArtifactsResponse))]
 [JsonSerializable(typeof(ArtifactFilesResponse))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(LoggedModelResponse))]
+[JsonSerializable(typeof(CreateLoggedModelRequest))]
+[JsonSerializable(typeof(FinalizeLoggedModelRequest))]
+[JsonSerializable(typeof(LoggedModelIdRequest))]
+[JsonSerializable(typeof(SearchLoggedModelsRequest))]
+[JsonSerializable(typeof(SearchLoggedModelsResponse))]
+[JsonSerializable(typeof(LoggedModelTagsRequest))]
+[JsonSerializable(typeof(LoggedModelParamsRequest))]
+[JsonSerializable(typeof(LogOutputsRequest))]
 [JsonSerializable(typeof(CreateRegisteredModelRequest))]
 [JsonSerializable(typeof(ModelNameRequest))]
 [JsonSerializable(typeof(RenameRegisteredModelRequest))]

@@ -43,7 +43,7 @@ public sealed record ModelTagRequest(string? Name, string? Key, string? Value);
 
 public sealed record ModelAliasRequest(string? Name, string? Alias, string? Version);
 
-public sealed record CreateModelVersionRequest(string? Name, string? Source, string? RunId, List<KeyValueDto>? Tags, string? RunLink, string? Description);
+public sealed record CreateModelVersionRequest(string? Name, string? Source, string? RunId, List<KeyValueDto>? Tags, string? RunLink, string? Description, string? ModelId = null);
 
 public sealed record ModelVersionRequest(string? Name, string? Version);
 

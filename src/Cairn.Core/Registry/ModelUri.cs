@@ -14,6 +14,10 @@ public abstract record ModelUri
         if (uri.StartsWith("models:/", StringComparison.Ordinal))
         {
             var rest = uri["models:/".Length..].TrimEnd('/');
+            if (rest.StartsWith("m-", StringComparison.Ordinal) && !rest.Contains('/', StringComparison.Ordinal) && !rest.Contains('@', StringComparison.Ordinal))
+            {
+                return new LoggedModelUri(rest);
+            }
             var at = rest.LastIndexOf('@');
             if (at > 0 && !rest[at..].Contains('/', StringComparison.Ordinal))
             {
@@ -76,6 +80,9 @@ public abstract record ModelUri
 }
 
 public sealed record ModelVersionUri(string Name, long Version) : ModelUri;
+
+/// <summary><c>models:/m-…</c>: an MLflow 3 logged model by id.</summary>
+public sealed record LoggedModelUri(string ModelId) : ModelUri;
 
 public sealed record ModelAliasUri(string Name, string Alias) : ModelUri;
 

@@ -33,7 +33,7 @@ public sealed record Dataset(string Name, string Digest, string SourceType, stri
 
 public sealed record DatasetInput(Dataset Dataset, IReadOnlyList<KeyValue> Tags);
 
-public sealed record Run(RunInfo Info, RunData Data, IReadOnlyList<DatasetInput> Inputs);
+public sealed record Run(RunInfo Info, RunData Data, IReadOnlyList<DatasetInput> Inputs, IReadOnlyList<ModelOutput>? Outputs = null);
 
 /// <summary>A run as it is created: the store fills in id, status and artifact location.</summary>
 public sealed record NewRun(

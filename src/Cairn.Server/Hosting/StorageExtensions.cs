@@ -31,6 +31,7 @@ public static class StorageExtensions
         });
         builder.Services.AddSingleton<IModelRegistryStore, SqliteRegistryStore>();
         builder.Services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
+        builder.Services.AddSingleton<ILoggedModelStore, SqliteLoggedModelStore>();
         builder.Services.AddSingleton<IArtifactStore>(services =>
         {
             var options = services.GetRequiredService<IOptions<ArtifactOptions>>().Value;

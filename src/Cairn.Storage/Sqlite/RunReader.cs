@@ -49,6 +49,7 @@ internal static class RunReader
         var runParams = new List<KeyValue>?[infos.Count];
         var tags = new List<KeyValue>?[infos.Count];
         var inputs = new List<DatasetInput>?[infos.Count];
+        var outputs = new List<ModelOutput>?[infos.Count];
 
         ReadRows(connection, transaction, keys,
             "SELECT run_key, key, value, is_nan, timestamp, step FROM latest_metrics WHERE run_key IN (SELECT value FROM json_each($keys))",
@@ -61,11 +62,16 @@ internal static class RunReader
             "SELECT run_key, key, value FROM tags WHERE run_key IN (SELECT value FROM json_each($keys))",
             reader => (tags[index[reader.GetInt64(0)]] ??= []).Add(new KeyValue(reader.GetString(1), reader.GetString(2))));
         LoadInputs(connection, transaction, keys, index, inputs);
+        ReadRows(connection, transaction, keys, """
+            SELECT o.run_key, lm.model_id, o.step FROM run_outputs o JOIN logged_models lm ON lm.model_key = o.model_key
+            WHERE o.run_key IN (SELECT value FROM json_each($keys)) ORDER BY lm.model_id
+            """,
+            reader => (outputs[index[reader.GetInt64(0)]] ??= []).Add(new ModelOutput(reader.GetString(1), reader.GetInt64(2))));
 
         var runs = new List<Run>(infos.Count);
         for (var i = 0; i < infos.Count; i++)
         {
-            runs.Add(new Run(infos[i].Info, new RunData(metrics[i] ?? [], runParams[i] ?? [], tags[i] ?? []), inputs[i] ?? []));
+            runs.Add(new Run(infos[i].Info, new RunData(metrics[i] ?? [], runParams[i] ?? [], tags[i] ?? []), inputs[i] ?? [], outputs[i]));
         }
 
         return runs;

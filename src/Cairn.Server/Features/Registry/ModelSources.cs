@@ -18,19 +18,27 @@ internal static class ModelSources
     /// keeps working whatever later happens to the run or path it came from.
     /// </summary>
     public static async Task<(string StorageLocation, string? RunId)> StoreVersionFilesAsync(
-        string source, ITrackingStore tracking, IModelRegistryStore registry, IArtifactStore artifacts, CancellationToken cancellationToken)
+        string source, string? modelId, ITrackingStore tracking, ILoggedModelStore loggedModels, IModelRegistryStore registry, IArtifactStore artifacts,
+        CancellationToken cancellationToken)
     {
-        var (location, runId) = await ResolveAsync(source, tracking, registry, cancellationToken);
+        // A version registered from an MLflow 3 logged model takes its files and run from that model.
+        var (location, runId) = string.IsNullOrEmpty(modelId)
+            ? await ResolveAsync(source, tracking, loggedModels, registry, cancellationToken)
+            : await ResolveAsync("models:/" + modelId, tracking, loggedModels, registry, cancellationToken);
         var own = ArtifactPath.Parse("models/" + Guid.NewGuid().ToString("N"));
         await artifacts.CopyAsync(ArtifactPath.Parse(location[ManagedPrefix.Length..]), own, cancellationToken);
         return (ManagedPrefix + own.Value, runId);
     }
 
     public static async Task<(string StorageLocation, string? RunId)> ResolveAsync(
-        string source, ITrackingStore tracking, IModelRegistryStore registry, CancellationToken cancellationToken)
+        string source, ITrackingStore tracking, ILoggedModelStore loggedModels, IModelRegistryStore registry, CancellationToken cancellationToken)
     {
         switch (ModelUri.Parse(source))
         {
+            case LoggedModelUri logged:
+                var model = await loggedModels.GetLoggedModelAsync(logged.ModelId, false, cancellationToken)
+                    ?? throw CairnException.InvalidParameter($"Invalid source '{source}': logged model {logged.ModelId} does not exist.");
+                return (model.ArtifactUri, model.SourceRunId);
             case RunArtifactUri run:
                 var info = await tracking.GetRunInfoAsync(new RunId(run.RunId), cancellationToken)
                     ?? throw CairnException.InvalidParameter($"Invalid source '{source}': run {run.RunId} does not exist.");

@@ -27,7 +27,8 @@ internal static class ModelVersionEndpoints
         group.MapDelete("/model-versions/delete-tag", DeleteTag);
     }
 
-    private static async Task<IResult> Create(HttpContext context, IModelRegistryStore store, ITrackingStore tracking, IArtifactStore artifacts, CancellationToken cancellationToken)
+    private static async Task<IResult> Create(HttpContext context, IModelRegistryStore store, ITrackingStore tracking, ILoggedModelStore loggedModels,
+        IArtifactStore artifacts, CancellationToken cancellationToken)
     {
         var request = await MlflowRequest.ReadAsync(context, Json.CreateModelVersionRequest);
         var name = RegistryValidation.ModelName(request.Name);
@@ -36,7 +37,7 @@ internal static class ModelVersionEndpoints
         TrackingValidation.CheckLength("run_link", request.RunLink ?? "", RegistryValidation.MaxSourceLength);
         var tags = TrackingValidation.LastTagWins((request.Tags ?? []).Select(t => RegistryValidation.Tag(t.Key, t.Value)).ToList());
         await store.GetModelAsync(name, cancellationToken);
-        var (storage, sourceRun) = await ModelSources.StoreVersionFilesAsync(source, tracking, store, artifacts, cancellationToken);
+        var (storage, sourceRun) = await ModelSources.StoreVersionFilesAsync(source, request.ModelId, tracking, loggedModels, store, artifacts, cancellationToken);
         var runId = string.IsNullOrEmpty(request.RunId) ? sourceRun : request.RunId;
         var version = await store.CreateVersionAsync(
             new NewModelVersion(name, source, storage, runId, request.RunLink ?? "", RegistryValidation.Description(request.Description), tags),

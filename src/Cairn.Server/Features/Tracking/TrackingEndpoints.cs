@@ -16,6 +16,7 @@ public static class TrackingEndpoints
             RunEndpoints.Map(group);
             LoggingEndpoints.Map(group);
             MetricHistoryEndpoints.Map(group);
+            LoggedModelEndpoints.Map(group);
         }
 
         return app;
