@@ -10,6 +10,7 @@ public sealed class TrackingValidationTests
     [InlineData("train/loss")]
     [InlineData("val loss.v2-final_x")]
     [InlineData("정확도")]
+    [InlineData("eval:accuracy")]
     public void ValidNames(string name) => Assert.True(TrackingValidation.IsValidName(name));
 
     [Theory]
@@ -21,7 +22,6 @@ public sealed class TrackingValidationTests
     [InlineData("a//b")]
     [InlineData("a/./b")]
     [InlineData("a/../b")]
-    [InlineData("a:b")]
     public void InvalidNames(string name) => Assert.False(TrackingValidation.IsValidName(name));
 
     [Fact]

@@ -8,7 +8,7 @@ public static class RegistryValidation
 {
     public const int MaxNameLength = 256;
     public const int MaxTagKeyLength = 250;
-    public const int MaxTagValueLength = 5000;
+    public const int MaxTagValueLength = 100_000;
     public const int MaxAliasLength = 255;
     public const int MaxDescriptionLength = 5000;
     public const int MaxSourceLength = 500;

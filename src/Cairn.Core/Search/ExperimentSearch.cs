@@ -15,9 +15,13 @@ public static class ExperimentSearch
         {
             var entity = ResolveEntity(raw.Entity);
             RunSearch.ValidateKey(raw.Key);
-            if (entity == FilterEntity.Tag)
+            if (entity == FilterEntity.Tag && raw.Op.IsPresence())
             {
-                RunSearch.Require(raw, raw.Op.IsString(), "tags accept =, !=, LIKE, ILIKE");
+                // tags.<key> IS NULL / IS NOT NULL: the tag is absent / present.
+            }
+            else if (entity == FilterEntity.Tag)
+            {
+                RunSearch.Require(raw, raw.Op.IsString(), "tags accept =, !=, LIKE, ILIKE, IS NULL, IS NOT NULL");
                 RunSearch.RequireString(raw);
             }
             else if (raw.Key is CreationTime or LastUpdateTime)

@@ -110,7 +110,11 @@ internal static class FilterParser
         var (entity, key, quoted) = ParseIdentifier(tokens, ref i, null);
         var op = ParseComparator(tokens, ref i);
         FilterValue value;
-        if (op is Comparator.In or Comparator.NotIn)
+        if (op.IsPresence())
+        {
+            value = NullValue.Instance;
+        }
+        else if (op is Comparator.In or Comparator.NotIn)
         {
             value = ParseList(tokens, ref i);
         }
@@ -181,6 +185,20 @@ internal static class FilterParser
             case TokenKind.Not when tokens[i].Kind == TokenKind.In:
                 i++;
                 return Comparator.NotIn;
+            case TokenKind.Identifier when !token.Quoted && token.Text.Equals("IS", StringComparison.OrdinalIgnoreCase):
+                var negated = tokens[i].Kind == TokenKind.Not;
+                if (negated)
+                {
+                    i++;
+                }
+
+                if (tokens[i] is not { Kind: TokenKind.Identifier, Quoted: false } nullWord || !nullWord.Text.Equals("NULL", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw SearchErrors.Invalid($"Invalid filter: expected NULL after IS{(negated ? " NOT" : "")} at position {tokens[i].Position}.");
+                }
+
+                i++;
+                return negated ? Comparator.IsNotNull : Comparator.IsNull;
             default:
                 throw SearchErrors.Invalid(token.Kind == TokenKind.End
                     ? "Invalid filter: expected a comparator at the end."

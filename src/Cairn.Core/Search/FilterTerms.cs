@@ -12,6 +12,8 @@ public enum Comparator
     ILike,
     In,
     NotIn,
+    IsNull,
+    IsNotNull,
 }
 
 /// <summary>What a search identifier refers to once its entity prefix is resolved.</summary>
@@ -32,6 +34,12 @@ public sealed record StringValue(string Value) : FilterValue;
 
 public sealed record ListValue(IReadOnlyList<string> Values) : FilterValue;
 
+/// <summary>The value of <c>IS NULL</c> / <c>IS NOT NULL</c>: the key is absent / present.</summary>
+public sealed record NullValue : FilterValue
+{
+    public static readonly NullValue Instance = new();
+}
+
 /// <summary>One <c>identifier comparator value</c> term; a filter is a conjunction of these.</summary>
 public sealed record Comparison(FilterEntity Entity, string Key, Comparator Op, FilterValue Value);
 
@@ -51,6 +59,8 @@ public static class ComparatorText
         Comparator.ILike => "ILIKE",
         Comparator.In => "IN",
         Comparator.NotIn => "NOT IN",
+        Comparator.IsNull => "IS NULL",
+        Comparator.IsNotNull => "IS NOT NULL",
         _ => throw new ArgumentOutOfRangeException(nameof(op)),
     };
 
@@ -59,4 +69,6 @@ public static class ComparatorText
 
     public static bool IsString(this Comparator op) => op is Comparator.Equal or Comparator.NotEqual
         or Comparator.Like or Comparator.ILike;
+
+    public static bool IsPresence(this Comparator op) => op is Comparator.IsNull or Comparator.IsNotNull;
 }

@@ -80,7 +80,12 @@ public static class RunSearch
 
                 return new Comparison(entity, raw.Key, raw.Op, raw.Value);
             case FilterEntity.Param or FilterEntity.Tag:
-                Require(raw, raw.Op.IsString(), "params and tags accept =, !=, LIKE, ILIKE");
+                if (raw.Op.IsPresence())
+                {
+                    return new Comparison(entity, raw.Key, raw.Op, raw.Value);
+                }
+
+                Require(raw, raw.Op.IsString(), "params and tags accept =, !=, LIKE, ILIKE, IS NULL, IS NOT NULL");
                 RequireString(raw);
                 return new Comparison(entity, raw.Key, raw.Op, raw.Value);
             case FilterEntity.Dataset:

@@ -5,10 +5,10 @@ public static class TrackingLimits
 {
     public const int MaxKeyLength = 250;
     public const int MaxParamValueLength = 6000;
-    public const int MaxRunTagValueLength = 5000;
+    public const int MaxRunTagValueLength = 8000;
     public const int MaxExperimentTagKeyLength = 250;
     public const int MaxExperimentTagValueLength = 5000;
-    public const int MaxExperimentNameLength = 256;
+    public const int MaxExperimentNameLength = 500;
     public const int MaxRunNameLength = 250;
     public const int MaxUserIdLength = 256;
     public const int MaxArtifactLocationLength = 2048;
@@ -23,7 +23,7 @@ public static class TrackingLimits
     public const int MaxDatasetNameLength = 500;
     public const int MaxDatasetDigestLength = 36;
     public const int MaxDatasetSourceLength = 65_535;
-    public const int MaxDatasetSchemaLength = 65_535;
+    public const int MaxDatasetSchemaLength = 1_048_575;
     public const int MaxDatasetProfileLength = 16_777_215;
     public const int MaxDatasetSourceTypeLength = 36;
     public const int MaxInputTagKeyLength = 255;

@@ -23,18 +23,18 @@ public static class TrackingValidation
         {
             throw CairnException.InvalidParameter(
                 $"Invalid {what.ToLowerInvariant()} name: '{Preview(key)}'. Names may only contain alphanumerics, underscores (_), dashes (-), "
-                + "periods (.), spaces ( ), and slashes (/), and may not be a path that changes under normalisation (such as '../x', 'a//b' or '/abs').");
+                + "periods (.), spaces ( ), colons (:) and slashes (/), and may not be a path that changes under normalisation (such as '../x', 'a//b' or '/abs').");
         }
 
         return key;
     }
 
-    /// <summary>Letters, digits, <c>_ - . / space</c>; and the name must be a normalised relative path.</summary>
+    /// <summary>Letters, digits, <c>_ - . / : space</c>; and the name must be a normalised relative path.</summary>
     public static bool IsValidName(string name)
     {
         foreach (var c in name)
         {
-            if (!(char.IsLetterOrDigit(c) || c is '_' or '-' or '.' or ' ' or '/'))
+            if (!(char.IsLetterOrDigit(c) || c is '_' or '-' or '.' or ' ' or '/' or ':'))
             {
                 return false;
             }

@@ -75,6 +75,12 @@ internal static class RunSearchSql
                 return $"EXISTS (SELECT 1 FROM latest_metrics m WHERE m.run_key = r.run_key AND m.key = {parameters.Add(term.Key)} AND {nanRule})";
             case FilterEntity.Param or FilterEntity.Tag:
                 var table = term.Entity == FilterEntity.Param ? "params" : "tags";
+                if (term.Op.IsPresence())
+                {
+                    var exists = $"EXISTS (SELECT 1 FROM {table} x WHERE x.run_key = r.run_key AND x.key = {parameters.Add(term.Key)})";
+                    return term.Op == Comparator.IsNull ? "NOT " + exists : exists;
+                }
+
                 return $"EXISTS (SELECT 1 FROM {table} x WHERE x.run_key = r.run_key AND x.key = {parameters.Add(term.Key)} AND {SqlPatterns.Compare("x.value", term.Op, ((StringValue)term.Value).Value, parameters)})";
             case FilterEntity.Dataset:
                 return DatasetCondition(term, parameters);

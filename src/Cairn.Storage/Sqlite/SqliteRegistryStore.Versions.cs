@@ -132,8 +132,8 @@ public sealed partial class SqliteRegistryStore
     public Task<Page<ModelVersion>> SearchVersionsAsync(RegistryQuery query, CancellationToken cancellationToken)
     {
         var parameters = new SqlParameters();
-        var where = new List<string> { DeletedVersionFilter };
-        foreach (var term in query.Filter)
+        var where = new List<string> { DeletedVersionFilter, PromptRule(query.Filter, "model_version_tags", "t.model_key = v.model_key AND t.version = v.version", parameters) };
+        foreach (var term in query.Filter.Where(t => !IsPromptTerm(t)))
         {
             where.Add(VersionCondition(term, parameters));
         }

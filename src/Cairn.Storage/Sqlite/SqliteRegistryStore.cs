@@ -77,8 +77,8 @@ public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimePro
     public Task<Page<RegisteredModel>> SearchModelsAsync(RegistryQuery query, CancellationToken cancellationToken)
     {
         var parameters = new SqlParameters();
-        var where = new List<string> { "1 = 1" };
-        foreach (var term in query.Filter)
+        var where = new List<string> { PromptRule(query.Filter, "registered_model_tags", "t.model_key = m.model_key", parameters) };
+        foreach (var term in query.Filter.Where(t => !IsPromptTerm(t)))
         {
             where.Add(term.Entity == FilterEntity.Tag
                 ? $"EXISTS (SELECT 1 FROM registered_model_tags t WHERE t.model_key = m.model_key AND t.key = {parameters.Add(term.Key)} AND {SqlPatterns.Compare("t.value", term.Op, ((StringValue)term.Value).Value, parameters)})"
@@ -158,6 +158,23 @@ public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimePro
         var target = model.Aliases.FirstOrDefault(a => a.Alias == alias)
             ?? throw CairnException.InvalidParameter($"Registered model alias {alias} not found.");
         return await GetVersionAsync(name, target.Version, cancellationToken);
+    }
+
+    private const string PromptTag = "mlflow.prompt.is_prompt";
+
+    private static bool IsPromptTerm(Comparison term) =>
+        term.Entity == FilterEntity.Tag && term.Key == PromptTag && term.Op is Comparator.Equal or Comparator.NotEqual
+        && term.Value is StringValue { Value: "true" };
+
+    /// <summary>
+    /// MLflow 3's prompt rule: <c>tags.`mlflow.prompt.is_prompt` = 'true'</c> selects prompts only; <c>!= 'true'</c>, or no
+    /// prompt condition at all, excludes prompts, and models without the tag count as "not a prompt".
+    /// </summary>
+    private static string PromptRule(IReadOnlyList<Comparison> filter, string table, string link, SqlParameters parameters)
+    {
+        var promptsOnly = filter.Any(t => IsPromptTerm(t) && t.Op == Comparator.Equal);
+        var exists = $"EXISTS (SELECT 1 FROM {table} t WHERE {link} AND t.key = {parameters.Add(PromptTag)} AND t.value = 'true')";
+        return promptsOnly ? exists : "NOT " + exists;
     }
 
     private static SqlParameters Parameters(string value)

@@ -191,6 +191,12 @@ public sealed partial class SqliteTrackingStore
 
     private static string ExperimentCondition(Comparison term, SqlParameters parameters)
     {
+        if (term.Entity == FilterEntity.Tag && term.Op.IsPresence())
+        {
+            var exists = $"EXISTS (SELECT 1 FROM experiment_tags t WHERE t.experiment_id = experiments.experiment_id AND t.key = {parameters.Add(term.Key)})";
+            return term.Op == Comparator.IsNull ? "NOT " + exists : exists;
+        }
+
         if (term.Entity == FilterEntity.Tag)
         {
             var value = ((StringValue)term.Value).Value;

@@ -197,7 +197,7 @@ public sealed class RegistryApiTests(CairnServer server) : IClassFixture<CairnSe
         await OkAsync(HttpMethod.Delete, "registered-models/delete-tag", new { name, key = "k" });
         await OkAsync(HttpMethod.Delete, "model-versions/delete-tag", new { name, version = "1", key = "validated" });
         Assert.Null((await _client.OkGetAsync($"registered-models/get?name={name}")).Json["registered_model"]!["tags"]);
-        (await _client.PostAsync("registered-models/set-tag", new { name, key = "k", value = new string('v', 5001) })).AssertError(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        (await _client.PostAsync("registered-models/set-tag", new { name, key = "k", value = new string('v', 100_001) })).AssertError(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
     }
 
     [Fact]

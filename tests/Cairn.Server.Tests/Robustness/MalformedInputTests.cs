@@ -89,7 +89,7 @@ public sealed class MalformedInputTests(CairnServer server) : IClassFixture<Cair
     {
         var runId = await _client.CreateRunAsync(await _client.CreateExperimentAsync());
         (await _client.PostAsync("runs/log-metric", new { run_id = runId, key = new string('k', 251), value = 1, timestamp = 1 })).AssertError(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
-        (await _client.PostAsync("experiments/create", new { name = new string('n', 257) })).AssertError(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        (await _client.PostAsync("experiments/create", new { name = new string('n', 501) })).AssertError(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
         (await _client.PostAsync("runs/search", new { experiment_ids = new[] { "0" }, filter = "params.a = '" + new string('x', 17_000) + "'" })).AssertError(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
         var ids = string.Join("&", Enumerable.Range(0, 101).Select(i => $"run_ids={i:x32}"));
         (await _client.GetAsync($"metrics/get-history-bulk-interval?{ids}&metric_key=m")).AssertError(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");

@@ -9,6 +9,9 @@ public static class HealthEndpoints
     {
         app.MapGet("/health", () => TypedResults.Text("OK"));
         app.MapGet("/version", () => TypedResults.Text(MlflowApiVersion));
+
+        // MLflow 3.x clients probe this (telemetry, workspaces); Cairn is an SQL-backed store without workspaces.
+        app.MapGet("/api/3.0/mlflow/server-info", () => TypedResults.Text("{\"store_type\": \"SqlStore\", \"workspaces_enabled\": false}", "application/json"));
         return app;
     }
 }
