@@ -134,6 +134,17 @@ public sealed class RegistryApiTests(CairnServer server) : IClassFixture<CairnSe
         await _client.OkAsync("model-versions/transition-stage", new { name, version = "3", stage = "Production", archive_existing_versions = true });
         Assert.Equal("Archived", (await _client.OkGetAsync($"model-versions/get?name={name}&version=1")).Json["model_version"]!["current_stage"]!.GetValue<string>());
 
+        var fromStage = (await _client.OkAsync("model-versions/create", new { name, source = $"models:/{name}/Production" })).Json["model_version"]!;
+        Assert.Equal("4", fromStage["version"]!.GetValue<string>());
+        var fromLatest = (await _client.OkAsync("model-versions/create", new { name, source = $"models:/{name}/latest" })).Json["model_version"]!;
+        Assert.Equal("5", fromLatest["version"]!.GetValue<string>());
+        var empty = NewName();
+        await _client.OkAsync("registered-models/create", new { name = empty });
+        (await _client.PostAsync("model-versions/create", new { name, source = $"models:/{empty}/latest" })).AssertError(HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST");
+        (await _client.PostAsync("model-versions/create", new { name, source = $"models:/{empty}/Production" })).AssertError(HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST");
+        await _client.OkAsync("model-versions/transition-stage", new { name, version = "4", stage = "Archived" });
+        await _client.OkAsync("model-versions/transition-stage", new { name, version = "5", stage = "Archived" });
+
         var latest = (await _client.OkAsync("registered-models/get-latest-versions", new { name, stages = new[] { "production", "Staging" } })).Json["model_versions"]!.AsArray();
         Assert.Equal(["2", "3"], latest.Select(v => v!["version"]!.GetValue<string>()).Order());
         var model = (await _client.OkGetAsync($"registered-models/get?name={name}")).Json["registered_model"]!;
