@@ -28,7 +28,15 @@ public sealed record RunInfoDto(
     string LifecycleStage);
 
 /// <summary>A metric point; request fields are nullable so a missing one can be reported by name.</summary>
-public sealed record MetricDto(string? Key, double? Value, long? Timestamp, long? Step);
+public sealed record MetricDto(string? Key, double? Value, long? Timestamp, long? Step)
+{
+    // MLflow 3: a metric may belong to a logged model and a dataset.
+    public string? ModelId { get; init; }
+
+    public string? DatasetName { get; init; }
+
+    public string? DatasetDigest { get; init; }
+}
 
 public sealed record MetricWithRunIdDto(string Key, double Value, long Timestamp, long Step, string RunId);
 
@@ -38,7 +46,9 @@ public sealed record DatasetDto(string? Name, string? Digest, string? SourceType
 
 public sealed record DatasetInputDto(List<KeyValueDto>? Tags, DatasetDto? Dataset);
 
-public sealed record RunInputsDto(List<DatasetInputDto>? DatasetInputs);
+public sealed record ModelInputDto(string? ModelId);
+
+public sealed record RunInputsDto(List<DatasetInputDto>? DatasetInputs, List<ModelInputDto>? ModelInputs = null);
 
 public sealed record ModelOutputDto(string ModelId, long Step);
 

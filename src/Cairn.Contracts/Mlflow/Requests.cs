@@ -28,7 +28,8 @@ public sealed record SearchRunsRequest(
     List<string>? OrderBy,
     string? PageToken);
 
-public sealed record LogMetricRequest(string? RunId, string? RunUuid, string? Key, double? Value, long? Timestamp, long? Step);
+public sealed record LogMetricRequest(string? RunId, string? RunUuid, string? Key, double? Value, long? Timestamp, long? Step,
+    string? ModelId = null, string? DatasetName = null, string? DatasetDigest = null);
 
 public sealed record KeyValueRunRequest(string? RunId, string? RunUuid, string? Key, string? Value);
 
@@ -36,7 +37,7 @@ public sealed record LogBatchRequest(string? RunId, List<MetricDto>? Metrics, Li
 
 public sealed record LogModelRequest(string? RunId, string? ModelJson);
 
-public sealed record LogInputsRequest(string? RunId, List<DatasetInputDto>? Datasets);
+public sealed record LogInputsRequest(string? RunId, List<DatasetInputDto>? Datasets, List<ModelInputDto>? Models = null);
 
 public sealed record GetMetricHistoryRequest(string? RunId, string? RunUuid, string? MetricKey, string? PageToken, long? MaxResults);
 

@@ -33,7 +33,11 @@ public sealed record Dataset(string Name, string Digest, string SourceType, stri
 
 public sealed record DatasetInput(Dataset Dataset, IReadOnlyList<KeyValue> Tags);
 
-public sealed record Run(RunInfo Info, RunData Data, IReadOnlyList<DatasetInput> Inputs, IReadOnlyList<ModelOutput>? Outputs = null);
+public sealed record Run(RunInfo Info, RunData Data, IReadOnlyList<DatasetInput> Inputs, IReadOnlyList<ModelOutput>? Outputs = null)
+{
+    /// <summary>Logged models the run used as inputs (MLflow 3).</summary>
+    public IReadOnlyList<string> ModelInputs { get; init; } = [];
+}
 
 /// <summary>A run as it is created: the store fills in id, status and artifact location.</summary>
 public sealed record NewRun(
@@ -46,8 +50,14 @@ public sealed record NewRun(
 /// <summary>Only the fields that are present change.</summary>
 public sealed record RunUpdate(RunId RunId, RunStatus? Status, long? EndTime, string? RunName);
 
+/// <summary>A metric point that also belongs to a logged model (and optionally to the dataset it was computed on).</summary>
+public sealed record ModelMetric(string ModelId, Metric Metric, string? DatasetName, string? DatasetDigest);
+
 public sealed record LogBatch(IReadOnlyList<Metric> Metrics, IReadOnlyList<KeyValue> Params, IReadOnlyList<KeyValue> Tags)
 {
+    /// <summary>The subset of <see cref="Metrics"/> logged with a model id (MLflow 3); stored per model too.</summary>
+    public IReadOnlyList<ModelMetric> ModelMetrics { get; init; } = [];
+
     public static readonly LogBatch Empty = new([], [], []);
 
     public bool IsEmpty => Metrics.Count == 0 && Params.Count == 0 && Tags.Count == 0;

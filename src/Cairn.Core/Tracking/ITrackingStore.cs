@@ -60,7 +60,8 @@ public interface ITrackingStore
 
     Task DeleteTagAsync(RunId id, string key, CancellationToken cancellationToken);
 
-    Task LogInputsAsync(RunId id, IReadOnlyList<DatasetInput> inputs, CancellationToken cancellationToken);
+    /// <summary>Links datasets (and, from MLflow 3 clients, logged models by id) to a run as its inputs.</summary>
+    Task LogInputsAsync(RunId id, IReadOnlyList<DatasetInput> inputs, IReadOnlyList<string> modelIds, CancellationToken cancellationToken);
 
     /// <summary>Appends one model description to the run's <c>mlflow.log-model.history</c> tag.</summary>
     Task AppendLoggedModelAsync(RunId id, string modelJson, CancellationToken cancellationToken);

@@ -24,7 +24,10 @@ public sealed record LoggedModel(
     string ArtifactUri,
     LifecycleStage LifecycleStage,
     IReadOnlyList<KeyValue> Params,
-    IReadOnlyList<KeyValue> Tags);
+    IReadOnlyList<KeyValue> Tags)
+{
+    public IReadOnlyList<ModelMetric> Metrics { get; init; } = [];
+}
 
 public sealed record NewLoggedModel(
     ExperimentId ExperimentId,

@@ -50,6 +50,7 @@ internal static class RunReader
         var tags = new List<KeyValue>?[infos.Count];
         var inputs = new List<DatasetInput>?[infos.Count];
         var outputs = new List<ModelOutput>?[infos.Count];
+        var modelInputs = new List<string>?[infos.Count];
 
         ReadRows(connection, transaction, keys,
             "SELECT run_key, key, value, is_nan, timestamp, step FROM latest_metrics WHERE run_key IN (SELECT value FROM json_each($keys))",
@@ -67,11 +68,16 @@ internal static class RunReader
             WHERE o.run_key IN (SELECT value FROM json_each($keys)) ORDER BY lm.model_id
             """,
             reader => (outputs[index[reader.GetInt64(0)]] ??= []).Add(new ModelOutput(reader.GetString(1), reader.GetInt64(2))));
+        ReadRows(connection, transaction, keys, """
+            SELECT i.run_key, lm.model_id FROM run_model_inputs i JOIN logged_models lm ON lm.model_key = i.model_key
+            WHERE i.run_key IN (SELECT value FROM json_each($keys)) ORDER BY lm.model_id
+            """,
+            reader => (modelInputs[index[reader.GetInt64(0)]] ??= []).Add(reader.GetString(1)));
 
         var runs = new List<Run>(infos.Count);
         for (var i = 0; i < infos.Count; i++)
         {
-            runs.Add(new Run(infos[i].Info, new RunData(metrics[i] ?? [], runParams[i] ?? [], tags[i] ?? []), inputs[i] ?? [], outputs[i]));
+            runs.Add(new Run(infos[i].Info, new RunData(metrics[i] ?? [], runParams[i] ?? [], tags[i] ?? []), inputs[i] ?? [], outputs[i]) { ModelInputs = modelInputs[i] ?? [] });
         }
 
         return runs;

@@ -233,12 +233,37 @@ public sealed class SqliteLoggedModelStore(SqliteDatabase database, TimeProvider
         var keys = SqliteTrackingStore.JsonIdList(rows.Select(r => r.Key));
         var modelParams = ReadPairs(connection, transaction, "logged_model_params", keys);
         var tags = ReadPairs(connection, transaction, "logged_model_tags", keys);
+        var metrics = new Dictionary<long, List<ModelMetric>>();
+        using (var command = SqliteTrackingStore.CreateCommand(connection, transaction, """
+            SELECT lm.model_key, lm.model_id, m.key, m.value, m.is_nan, m.timestamp, m.step, m.dataset_name, m.dataset_digest
+            FROM logged_model_metrics m JOIN logged_models lm ON lm.model_key = m.model_key
+            WHERE m.model_key IN (SELECT value FROM json_each($keys)) ORDER BY m.key, m.step, m.timestamp
+            """))
+        {
+            command.Parameters.AddWithValue("$keys", keys);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var key = reader.GetInt64(0);
+                if (!metrics.TryGetValue(key, out var list))
+                {
+                    metrics[key] = list = [];
+                }
+
+                var metric = new Metric(reader.GetString(2), reader.GetInt64(4) != 0 ? double.NaN : reader.GetDouble(3), reader.GetInt64(5), reader.GetInt64(6));
+                list.Add(new ModelMetric(reader.GetString(1), metric, NullIfEmpty(reader.GetString(7)), NullIfEmpty(reader.GetString(8))));
+            }
+        }
+
         return rows.Select(r => r.Model with
         {
             Params = modelParams.TryGetValue(r.Key, out var p) ? p : [],
             Tags = tags.TryGetValue(r.Key, out var t) ? t : [],
+            Metrics = metrics.TryGetValue(r.Key, out var m) ? m : [],
         }).ToList();
     }
+
+    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 
     private static Dictionary<long, List<KeyValue>> ReadPairs(SqliteConnection connection, SqliteTransaction transaction, string table, string keys)
     {

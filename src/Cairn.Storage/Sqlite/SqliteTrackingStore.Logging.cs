@@ -24,6 +24,11 @@ public sealed partial class SqliteTrackingStore
             {
                 InsertMetrics(context, run.RunKey, batch.Metrics);
             }
+
+            foreach (var modelMetric in batch.ModelMetrics)
+            {
+                InsertModelMetric(context, id, modelMetric);
+            }
         }, cancellationToken);
 
     public Task DeleteTagAsync(RunId id, string key, CancellationToken cancellationToken) =>
@@ -38,10 +43,19 @@ public sealed partial class SqliteTrackingStore
             }
         }, cancellationToken);
 
-    public Task LogInputsAsync(RunId id, IReadOnlyList<DatasetInput> inputs, CancellationToken cancellationToken) =>
+    public Task LogInputsAsync(RunId id, IReadOnlyList<DatasetInput> inputs, IReadOnlyList<string> modelIds, CancellationToken cancellationToken) =>
         database.Writer.ExecuteAsync(context =>
         {
             var run = RequireActiveRun(context, id);
+            foreach (var modelId in modelIds)
+            {
+                var modelKey = context.Command("SELECT model_key FROM logged_models WHERE model_id = $id AND lifecycle_stage = 'active'")
+                    .Bind("$id", modelId).ExecuteScalar() as long?
+                    ?? throw CairnException.NotFound($"Logged model with ID '{modelId}' not found.");
+                context.Command("INSERT OR IGNORE INTO run_model_inputs (run_key, model_key) VALUES ($run, $model)")
+                    .Bind("$run", run.RunKey).Bind("$model", modelKey).ExecuteNonQuery();
+            }
+
             foreach (var input in inputs)
             {
                 var dataset = input.Dataset;
@@ -108,6 +122,20 @@ public sealed partial class SqliteTrackingStore
                 $"Changing param values is not allowed. Param with key='{param.Key}' was already logged with value='{existing}' "
                 + $"for run ID='{id}'. Attempted logging new value '{param.Value}'.");
         }
+    }
+
+    private static void InsertModelMetric(WriteContext context, RunId runId, ModelMetric modelMetric)
+    {
+        var modelKey = context.Command("SELECT model_key FROM logged_models WHERE model_id = $id AND lifecycle_stage = 'active'")
+            .Bind("$id", modelMetric.ModelId).ExecuteScalar() as long?
+            ?? throw CairnException.NotFound($"Logged model with ID '{modelMetric.ModelId}' not found.");
+        var (value, isNan) = ToStored(modelMetric.Metric.Value);
+        context.Command("""
+            INSERT OR IGNORE INTO logged_model_metrics (model_key, key, step, timestamp, value, is_nan, run_id, dataset_name, dataset_digest)
+            VALUES ($model, $key, $step, $ts, $value, $nan, $run, $dataset, $digest)
+            """).Bind("$model", modelKey).Bind("$key", modelMetric.Metric.Key).Bind("$step", modelMetric.Metric.Step)
+            .Bind("$ts", modelMetric.Metric.Timestamp).Bind("$value", value).Bind("$nan", isNan).Bind("$run", runId.Value)
+            .Bind("$dataset", modelMetric.DatasetName ?? "").Bind("$digest", modelMetric.DatasetDigest ?? "").ExecuteNonQuery();
     }
 
     private static void UpsertTag(WriteContext context, long runKey, KeyValue tag)

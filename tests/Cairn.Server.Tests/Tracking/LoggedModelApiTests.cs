@@ -53,6 +53,20 @@ public sealed class LoggedModelApiTests(CairnServer server) : IClassFixture<Cair
         var searched = await _client.OkAsync("runs/search", new { experiment_ids = new[] { experimentId } });
         Assert.Equal(modelId, searched.Json["runs"]![0]!["outputs"]!["model_outputs"]![0]!["model_id"]!.GetValue<string>());
 
+        // 4. the run's metrics are re-logged with the model id (and the dataset they were computed on).
+        await _client.OkAsync("runs/log-batch", new
+        {
+            run_id = runId,
+            metrics = new[] { new { key = "accuracy", value = 0.93, timestamp = 5L, step = 0L, model_id = modelId, dataset_name = "iris", dataset_digest = "d41d8" } },
+        });
+        await _client.OkAsync("runs/log-metric", new { run_id = runId, key = "loss", value = 0.2, timestamp = 6, step = 0, model_id = modelId });
+        var modelMetrics = (await _client.OkGetAsync($"logged-models/{modelId}")).Json["model"]!["data"]!["metrics"]!.AsArray();
+        Assert.Equal(["accuracy", "loss"], modelMetrics.Select(m => m!["key"]!.GetValue<string>()));
+        Assert.Equal("iris", modelMetrics[0]!["dataset_name"]!.GetValue<string>());
+        Assert.Equal(modelId, modelMetrics[1]!["model_id"]!.GetValue<string>());
+        Assert.Equal(0.93, (await _client.GetRunAsync(runId))["data"]!["metrics"]!.AsArray().Single(m => m!["key"]!.GetValue<string>() == "accuracy")!["value"]!.GetValue<double>());
+        (await _client.PostAsync("runs/log-metric", new { run_id = runId, key = "x", value = 1, timestamp = 1, model_id = "m-nope" })).AssertError(HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST");
+
         // 6. upload through the artifact proxy to the model's own folder; 8. finalize.
         using (var put = await _client.Http.PutAsync($"/api/2.0/mlflow-artifacts/artifacts/{experimentId}/models/{modelId}/artifacts/MLmodel",
             new StringContent($"model_id: {modelId}\n"), Cancel))
@@ -62,6 +76,12 @@ public sealed class LoggedModelApiTests(CairnServer server) : IClassFixture<Cair
 
         var ready = await OkAsync(HttpMethod.Patch, $"logged-models/{modelId}", new { model_id = modelId, status = "LOGGED_MODEL_READY" });
         Assert.Equal("LOGGED_MODEL_READY", ready["model"]!["info"]!["status"]!.GetValue<string>());
+
+        // A later run can name the model as one of its inputs.
+        var evaluation = await _client.CreateRunAsync(experimentId);
+        await _client.OkAsync("runs/log-inputs", new { run_id = evaluation, models = new[] { new { model_id = modelId } } });
+        Assert.Equal(modelId, (await _client.GetRunAsync(evaluation))["inputs"]!["model_inputs"]![0]!["model_id"]!.GetValue<string>());
+        (await _client.PostAsync("runs/log-inputs", new { run_id = evaluation, models = new[] { new { model_id = "m-nope" } } })).AssertError(HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST");
 
         // runs:/<run>/model is resolved by the client through a search on name and source run.
         var found = await _client.OkAsync("logged-models/search", new { experiment_ids = new[] { experimentId }, filter = $"name = 'model' AND source_run_id = '{runId}'" });

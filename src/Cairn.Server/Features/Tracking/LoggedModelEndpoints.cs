@@ -139,5 +139,12 @@ internal static class LoggedModelEndpoints
         new LoggedModelInfoDto(model.ModelId, model.ExperimentId.ToString(), model.Name, model.CreationTimestampMs, model.LastUpdatedTimestampMs,
             model.ArtifactUri, model.Status, model.ModelType, model.SourceRunId, model.StatusMessage,
             model.Tags.Count == 0 ? null : model.Tags.Select(t => new KeyValueDto(t.Key, t.Value)).ToList()),
-        new LoggedModelDataDto(model.Params.Count == 0 ? null : model.Params.Select(p => new KeyValueDto(p.Key, p.Value)).ToList(), null));
+        new LoggedModelDataDto(
+            model.Params.Count == 0 ? null : model.Params.Select(p => new KeyValueDto(p.Key, p.Value)).ToList(),
+            model.Metrics.Count == 0 ? null : model.Metrics.Select(m => new MetricDto(m.Metric.Key, m.Metric.Value, m.Metric.Timestamp, m.Metric.Step)
+            {
+                ModelId = m.ModelId,
+                DatasetName = m.DatasetName,
+                DatasetDigest = m.DatasetDigest,
+            }).ToList()));
 }

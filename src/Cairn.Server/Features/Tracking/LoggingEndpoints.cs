@@ -23,7 +23,13 @@ internal static class LoggingEndpoints
         var request = await MlflowRequest.ReadAsync(context, Json.LogMetricRequest);
         var id = RunId(request.RunId, request.RunUuid);
         var metric = TrackingValidation.Metric(request.Key, request.Value, request.Timestamp, request.Step);
-        await store.LogBatchAsync(id, new LogBatch([metric], [], []), cancellationToken);
+        var batch = new LogBatch([metric], [], []);
+        if (!string.IsNullOrEmpty(request.ModelId))
+        {
+            batch = batch with { ModelMetrics = [new ModelMetric(request.ModelId, metric, request.DatasetName, request.DatasetDigest)] };
+        }
+
+        await store.LogBatchAsync(id, batch, cancellationToken);
         return MlflowResults.Empty;
     }
 
@@ -44,10 +50,15 @@ internal static class LoggingEndpoints
         var parameters = request.Params ?? [];
         var tags = request.Tags ?? [];
         TrackingValidation.BatchSize(metrics.Count, parameters.Count, tags.Count);
+        var points = metrics.Select(m => TrackingValidation.Metric(m.Key, m.Value, m.Timestamp, m.Step)).ToList();
         var batch = new LogBatch(
-            metrics.Select(m => TrackingValidation.Metric(m.Key, m.Value, m.Timestamp, m.Step)).ToList(),
+            points,
             TrackingValidation.UniqueParams(parameters.Select(p => TrackingValidation.Param(p.Key, p.Value)).ToList()),
-            TrackingValidation.LastTagWins(tags.Select(t => TrackingValidation.RunTag(t.Key, t.Value)).ToList()));
+            TrackingValidation.LastTagWins(tags.Select(t => TrackingValidation.RunTag(t.Key, t.Value)).ToList()))
+        {
+            ModelMetrics = metrics.Select((m, i) => (m, i)).Where(p => !string.IsNullOrEmpty(p.m.ModelId))
+                .Select(p => new ModelMetric(p.m.ModelId!, points[p.i], p.m.DatasetName, p.m.DatasetDigest)).ToList(),
+        };
         // An empty batch still names a run that must exist and be active, so it goes to the store too.
         await store.LogBatchAsync(id, batch, cancellationToken);
         return MlflowResults.Empty;

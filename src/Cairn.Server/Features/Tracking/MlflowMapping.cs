@@ -19,7 +19,9 @@ internal static class MlflowMapping
             run.Data.Metrics.Count == 0 ? null : run.Data.Metrics.Select(ToDto).ToList(),
             ToDtos(run.Data.Params),
             ToDtos(run.Data.Tags)),
-        new RunInputsDto(run.Inputs.Count == 0 ? null : run.Inputs.Select(ToDto).ToList()),
+        new RunInputsDto(
+            run.Inputs.Count == 0 ? null : run.Inputs.Select(ToDto).ToList(),
+            run.ModelInputs.Count == 0 ? null : run.ModelInputs.Select(m => new ModelInputDto(m)).ToList()),
         run.Outputs is { Count: > 0 } outputs ? new RunOutputsDto(outputs.Select(o => new ModelOutputDto(o.ModelId, o.Step)).ToList()) : null);
 
     public static MetricDto ToDto(this Metric m) => new(m.Key, m.Value, m.Timestamp, m.Step);

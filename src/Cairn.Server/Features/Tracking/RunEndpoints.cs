@@ -151,7 +151,8 @@ internal static class RunEndpoints
         }
 
         var inputs = datasets.Select(DatasetInputs.Validate).ToList();
-        await store.LogInputsAsync(id, inputs, cancellationToken);
+        var models = (request.Models ?? []).Select(m => Require(m.ModelId, "models.model_id")).Distinct().ToList();
+        await store.LogInputsAsync(id, inputs, models, cancellationToken);
         return MlflowResults.Empty;
     }
 }

@@ -36,3 +36,24 @@ CREATE TABLE run_outputs (
     step      INTEGER NOT NULL,
     PRIMARY KEY (run_key, model_key)
 ) WITHOUT ROWID;
+
+-- Metrics logged with a model_id (MLflow 3): kept per model as well as in the run's history.
+CREATE TABLE logged_model_metrics (
+    model_key      INTEGER NOT NULL REFERENCES logged_models (model_key),
+    key            TEXT    NOT NULL,
+    step           INTEGER NOT NULL,
+    timestamp      INTEGER NOT NULL,
+    value          REAL    NOT NULL,
+    is_nan         INTEGER NOT NULL,
+    run_id         TEXT    NOT NULL,
+    dataset_name   TEXT    NOT NULL DEFAULT '',
+    dataset_digest TEXT    NOT NULL DEFAULT '',
+    PRIMARY KEY (model_key, key, step, timestamp, value, is_nan, dataset_name, dataset_digest)
+) WITHOUT ROWID;
+
+-- Logged models a run used as inputs (MLflow 3 log-inputs `models`).
+CREATE TABLE run_model_inputs (
+    run_key   INTEGER NOT NULL,
+    model_key INTEGER NOT NULL REFERENCES logged_models (model_key),
+    PRIMARY KEY (run_key, model_key)
+) WITHOUT ROWID;
