@@ -44,7 +44,7 @@ internal static class RunReader
             index[infos[i].RunKey] = i;
         }
 
-        var keys = SqliteTrackingStore.JsonIdList(infos.Select(r => r.RunKey));
+        var keys = SqliteReads.JsonIdList(infos.Select(r => r.RunKey));
         var metrics = new List<Metric>?[infos.Count];
         var runParams = new List<KeyValue>?[infos.Count];
         var tags = new List<KeyValue>?[infos.Count];

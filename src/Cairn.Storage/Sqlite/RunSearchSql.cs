@@ -14,7 +14,7 @@ internal static class RunSearchSql
     {
         var where = new List<string>
         {
-            $"r.experiment_id IN (SELECT value FROM json_each({parameters.Add(SqliteTrackingStore.JsonIdList(query.ExperimentIds.Select(e => e.Value)))}))",
+            $"r.experiment_id IN (SELECT value FROM json_each({parameters.Add(SqliteReads.JsonIdList(query.ExperimentIds.Select(e => e.Value)))}))",
             SqliteTrackingStore.ViewTypeCondition("r.lifecycle_stage", query.ViewType),
         };
         foreach (var term in query.Filter)

@@ -45,7 +45,7 @@ public sealed class SqliteLoggedModelStore(SqliteDatabase database, TimeProvider
     }
 
     public Task<LoggedModel?> GetLoggedModelAsync(string modelId, bool allowDeleted, CancellationToken cancellationToken) =>
-        Task.FromResult(SqliteTrackingStore.ReadSnapshot(database, (connection, transaction) =>
+        Task.FromResult(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
         {
             var parameters = new SqlParameters();
             var sql = $"SELECT {Columns} FROM logged_models lm WHERE lm.model_id = {parameters.Add(modelId)}"
@@ -78,7 +78,7 @@ public sealed class SqliteLoggedModelStore(SqliteDatabase database, TimeProvider
         var where = new List<string>
         {
             "lm.lifecycle_stage = 'active'",
-            $"lm.experiment_id IN (SELECT value FROM json_each({parameters.Add(SqliteTrackingStore.JsonIdList(query.ExperimentIds.Select(e => e.Value)))}))",
+            $"lm.experiment_id IN (SELECT value FROM json_each({parameters.Add(SqliteReads.JsonIdList(query.ExperimentIds.Select(e => e.Value)))}))",
         };
         foreach (var term in query.Filter)
         {
@@ -86,7 +86,7 @@ public sealed class SqliteLoggedModelStore(SqliteDatabase database, TimeProvider
         }
 
         var sql = $"SELECT {Columns} FROM logged_models lm WHERE {string.Join(" AND ", where)} ORDER BY lm.creation_timestamp_ms DESC, lm.model_id LIMIT {query.MaxResults + 1} OFFSET {query.Offset}";
-        var models = SqliteTrackingStore.ReadSnapshot(database, (connection, transaction) => Load(connection, transaction, sql, parameters));
+        var models = SqliteReads.ReadSnapshot(database, (connection, transaction) => Load(connection, transaction, sql, parameters));
         string? token = null;
         if (models.Count > query.MaxResults)
         {
@@ -147,9 +147,9 @@ public sealed class SqliteLoggedModelStore(SqliteDatabase database, TimeProvider
         }, cancellationToken);
 
     public Task<IReadOnlyList<ModelOutput>> GetOutputsAsync(RunId runId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ModelOutput>>(SqliteTrackingStore.ReadSnapshot(database, (connection, transaction) =>
+        Task.FromResult<IReadOnlyList<ModelOutput>>(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
         {
-            using var command = SqliteTrackingStore.CreateCommand(connection, transaction, """
+            using var command = SqliteReads.CreateCommand(connection, transaction, """
                 SELECT lm.model_id, o.step FROM run_outputs o JOIN runs r ON r.run_key = o.run_key JOIN logged_models lm ON lm.model_key = o.model_key
                 WHERE r.run_uuid = $id ORDER BY lm.model_id
                 """);
@@ -213,7 +213,7 @@ public sealed class SqliteLoggedModelStore(SqliteDatabase database, TimeProvider
     private static List<LoggedModel> Load(SqliteConnection connection, SqliteTransaction transaction, string sql, SqlParameters parameters)
     {
         var rows = new List<(long Key, LoggedModel Model)>();
-        using (var command = SqliteTrackingStore.CreateCommand(connection, transaction, sql))
+        using (var command = SqliteReads.CreateCommand(connection, transaction, sql))
         {
             parameters.ApplyTo(command);
             using var reader = command.ExecuteReader();
@@ -230,11 +230,11 @@ public sealed class SqliteLoggedModelStore(SqliteDatabase database, TimeProvider
             return [];
         }
 
-        var keys = SqliteTrackingStore.JsonIdList(rows.Select(r => r.Key));
+        var keys = SqliteReads.JsonIdList(rows.Select(r => r.Key));
         var modelParams = ReadPairs(connection, transaction, "logged_model_params", keys);
         var tags = ReadPairs(connection, transaction, "logged_model_tags", keys);
         var metrics = new Dictionary<long, List<ModelMetric>>();
-        using (var command = SqliteTrackingStore.CreateCommand(connection, transaction, """
+        using (var command = SqliteReads.CreateCommand(connection, transaction, """
             SELECT lm.model_key, lm.model_id, m.key, m.value, m.is_nan, m.timestamp, m.step, m.dataset_name, m.dataset_digest
             FROM logged_model_metrics m JOIN logged_models lm ON lm.model_key = m.model_key
             WHERE m.model_key IN (SELECT value FROM json_each($keys)) ORDER BY m.key, m.step, m.timestamp
@@ -268,7 +268,7 @@ public sealed class SqliteLoggedModelStore(SqliteDatabase database, TimeProvider
     private static Dictionary<long, List<KeyValue>> ReadPairs(SqliteConnection connection, SqliteTransaction transaction, string table, string keys)
     {
         var result = new Dictionary<long, List<KeyValue>>();
-        using var command = SqliteTrackingStore.CreateCommand(connection, transaction, $"SELECT model_key, key, value FROM {table} WHERE model_key IN (SELECT value FROM json_each($keys)) ORDER BY key");
+        using var command = SqliteReads.CreateCommand(connection, transaction, $"SELECT model_key, key, value FROM {table} WHERE model_key IN (SELECT value FROM json_each($keys)) ORDER BY key");
         command.Parameters.AddWithValue("$keys", keys);
         using var reader = command.ExecuteReader();
         while (reader.Read())

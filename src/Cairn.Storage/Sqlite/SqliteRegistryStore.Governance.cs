@@ -33,7 +33,7 @@ public sealed partial class SqliteRegistryStore
     }
 
     public Task<Page<AuditEvent>> GetAuditTrailAsync(string name, int maxResults, long offset, CancellationToken cancellationToken) =>
-        Task.FromResult(SqliteTrackingStore.ReadSnapshot(database, (connection, transaction) =>
+        Task.FromResult(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
         {
             // Follow the model across renames by its key, and keep the events of earlier models that had this name.
             using var command = Command(connection, transaction, """

@@ -40,7 +40,7 @@ public sealed partial class SqliteRegistryStore
     }
 
     public Task<ModelVersion> GetVersionAsync(string name, long version, CancellationToken cancellationToken) =>
-        Task.FromResult(SqliteTrackingStore.ReadSnapshot(database, (connection, transaction) =>
+        Task.FromResult(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
         {
             var parameters = new SqlParameters();
             var where = $"m.name = {parameters.Add(name)} AND v.version = {parameters.Add(version)} AND {DeletedVersionFilter}";
@@ -151,7 +151,7 @@ public sealed partial class SqliteRegistryStore
             order.Add("v.version DESC");
         }
 
-        var versions = SqliteTrackingStore.ReadSnapshot(database, (connection, transaction) =>
+        var versions = SqliteReads.ReadSnapshot(database, (connection, transaction) =>
             LoadVersions(connection, transaction, string.Join(" AND ", where), parameters, string.Join(", ", order), query.MaxResults + 1, query.Offset));
         return Task.FromResult(ToPage(versions, query));
     }
@@ -237,7 +237,7 @@ public sealed partial class SqliteRegistryStore
             return [];
         }
 
-        var keys = SqliteTrackingStore.JsonIdList(rows.Select(r => r.ModelKey).Distinct());
+        var keys = SqliteReads.JsonIdList(rows.Select(r => r.ModelKey).Distinct());
         var tags = new Dictionary<(long, long), List<KeyValue>>();
         var aliases = new Dictionary<(long, long), List<string>>();
         using (var command = Command(connection, transaction, "SELECT model_key, version, key, value FROM model_version_tags WHERE model_key IN (SELECT value FROM json_each($keys)) ORDER BY key"))
@@ -284,7 +284,7 @@ public sealed partial class SqliteRegistryStore
             return [];
         }
 
-        var json = SqliteTrackingStore.JsonIdList(keys);
+        var json = SqliteReads.JsonIdList(keys);
         var models = new Dictionary<long, RegisteredModel>();
         using (var command = Command(connection, transaction,
             "SELECT model_key, name, creation_timestamp, last_updated_timestamp, user_id, description FROM registered_models WHERE model_key IN (SELECT value FROM json_each($keys))"))

@@ -36,7 +36,7 @@ public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimePro
         }, cancellationToken);
 
     public Task<RegisteredModel> GetModelAsync(string name, CancellationToken cancellationToken) =>
-        Task.FromResult(SqliteTrackingStore.ReadSnapshot(database, (connection, transaction) =>
+        Task.FromResult(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
             LoadModels(connection, transaction, "SELECT model_key FROM registered_models WHERE name = $p0", Parameters(name)).FirstOrDefault()
             ?? throw ModelNotFound(name)));
 
@@ -92,12 +92,12 @@ public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimePro
         }
 
         var sql = $"SELECT m.model_key FROM registered_models m WHERE {string.Join(" AND ", where)} ORDER BY {string.Join(", ", order)} LIMIT {query.MaxResults + 1} OFFSET {query.Offset}";
-        var models = SqliteTrackingStore.ReadSnapshot(database, (connection, transaction) => LoadModels(connection, transaction, sql, parameters));
+        var models = SqliteReads.ReadSnapshot(database, (connection, transaction) => LoadModels(connection, transaction, sql, parameters));
         return Task.FromResult(ToPage(models, query));
     }
 
     public Task<IReadOnlyList<ModelVersion>> GetLatestVersionsAsync(string name, IReadOnlyList<string> stages, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ModelVersion>>(SqliteTrackingStore.ReadSnapshot(database, (connection, transaction) =>
+        Task.FromResult<IReadOnlyList<ModelVersion>>(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
         {
             var model = LoadModels(connection, transaction, "SELECT model_key FROM registered_models WHERE name = $p0", Parameters(name)).FirstOrDefault()
                 ?? throw ModelNotFound(name);
@@ -267,7 +267,7 @@ public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimePro
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, SqlParameters? parameters = null)
     {
-        var command = SqliteTrackingStore.CreateCommand(connection, transaction, sql);
+        var command = SqliteReads.CreateCommand(connection, transaction, sql);
         parameters?.ApplyTo(command);
         return command;
     }

@@ -48,11 +48,11 @@ public sealed partial class SqliteTrackingStore
         }, cancellationToken);
 
     public Task<Experiment?> GetExperimentAsync(ExperimentId id, CancellationToken cancellationToken) =>
-        Task.FromResult(ReadSnapshot(database, (connection, transaction) =>
+        Task.FromResult(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
             LoadExperiments(connection, transaction, $"SELECT {ExperimentColumns} FROM experiments WHERE experiment_id = $p0", id.Value).FirstOrDefault()));
 
     public Task<Experiment?> GetExperimentByNameAsync(string name, CancellationToken cancellationToken) =>
-        Task.FromResult(ReadSnapshot(database, (connection, transaction) =>
+        Task.FromResult(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
             LoadExperiments(connection, transaction, $"SELECT {ExperimentColumns} FROM experiments WHERE name = $p0", name).FirstOrDefault()));
 
     public Task<Page<Experiment>> SearchExperimentsAsync(ExperimentQuery query, CancellationToken cancellationToken)
@@ -71,7 +71,7 @@ public sealed partial class SqliteTrackingStore
             ORDER BY {order}
             LIMIT {query.MaxResults + 1} OFFSET {query.Offset}
             """;
-        var experiments = ReadSnapshot(database, (connection, transaction) => LoadExperiments(connection, transaction, sql, parameters));
+        var experiments = SqliteReads.ReadSnapshot(database, (connection, transaction) => LoadExperiments(connection, transaction, sql, parameters));
         var token = experiments.Count > query.MaxResults ? PageToken.Encode(query.Offset + query.MaxResults) : null;
         return Task.FromResult(new Page<Experiment>(experiments.Take(query.MaxResults).ToList(), token));
     }
@@ -152,7 +152,7 @@ public sealed partial class SqliteTrackingStore
     private static List<Experiment> LoadExperiments(SqliteConnection connection, SqliteTransaction transaction, string sql, SqlParameters parameters)
     {
         var rows = new List<Experiment>();
-        using (var command = CreateCommand(connection, transaction, sql))
+        using (var command = SqliteReads.CreateCommand(connection, transaction, sql))
         {
             parameters.ApplyTo(command);
             using var reader = command.ExecuteReader();
@@ -169,10 +169,10 @@ public sealed partial class SqliteTrackingStore
         }
 
         var tags = new Dictionary<long, List<KeyValue>>();
-        using (var command = CreateCommand(connection, transaction,
+        using (var command = SqliteReads.CreateCommand(connection, transaction,
             "SELECT experiment_id, key, value FROM experiment_tags WHERE experiment_id IN (SELECT value FROM json_each($ids))"))
         {
-            command.Parameters.AddWithValue("$ids", JsonIdList(rows.Select(r => r.Id.Value)));
+            command.Parameters.AddWithValue("$ids", SqliteReads.JsonIdList(rows.Select(r => r.Id.Value)));
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -230,6 +230,4 @@ public sealed partial class SqliteTrackingStore
         ViewType.DeletedOnly => $"{column} = 'deleted'",
         _ => "1 = 1",
     };
-
-    internal static string JsonIdList(IEnumerable<long> ids) => "[" + string.Join(",", ids) + "]";
 }

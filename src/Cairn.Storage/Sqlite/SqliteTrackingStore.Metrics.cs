@@ -8,11 +8,11 @@ namespace Cairn.Storage.Sqlite;
 public sealed partial class SqliteTrackingStore
 {
     public Task<Page<Metric>> GetMetricHistoryAsync(MetricHistoryQuery query, CancellationToken cancellationToken) =>
-        Task.FromResult(ReadSnapshot(database, (connection, transaction) =>
+        Task.FromResult(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
         {
             var runKey = RunKeyOf(connection, transaction, query.RunId) ?? throw RunNotFound(query.RunId);
             var points = new List<Metric>();
-            using var command = CreateCommand(connection, transaction, """
+            using var command = SqliteReads.CreateCommand(connection, transaction, """
                 SELECT value, is_nan, timestamp, step FROM metrics WHERE run_key = $run AND key = $key
                 ORDER BY step, timestamp, value LIMIT $limit OFFSET $offset
                 """);
@@ -37,7 +37,7 @@ public sealed partial class SqliteTrackingStore
         }));
 
     public Task<IReadOnlyList<MetricWithRunId>> GetMetricHistoryBulkIntervalAsync(BulkIntervalQuery query, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<MetricWithRunId>>(ReadSnapshot(database, (connection, transaction) =>
+        Task.FromResult<IReadOnlyList<MetricWithRunId>>(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
         {
             var runs = new List<(RunId Id, long Key, List<long> Steps)>();
             foreach (var id in query.RunIds.Distinct())
@@ -48,7 +48,7 @@ public sealed partial class SqliteTrackingStore
                     continue;
                 }
 
-                using var command = CreateCommand(connection, transaction, """
+                using var command = SqliteReads.CreateCommand(connection, transaction, """
                     SELECT DISTINCT step FROM metrics WHERE run_key = $run AND key = $key AND step BETWEEN $start AND $end ORDER BY step
                     """);
                 command.Parameters.AddWithValue("$run", runKey.Value);
@@ -68,14 +68,14 @@ public sealed partial class SqliteTrackingStore
                     continue;
                 }
 
-                using var command = CreateCommand(connection, transaction, """
+                using var command = SqliteReads.CreateCommand(connection, transaction, """
                     SELECT value, is_nan, timestamp, step FROM metrics
                     WHERE run_key = $run AND key = $key AND step IN (SELECT value FROM json_each($steps))
                     ORDER BY step, timestamp, value LIMIT $limit
                     """);
                 command.Parameters.AddWithValue("$run", runKey);
                 command.Parameters.AddWithValue("$key", query.Key);
-                command.Parameters.AddWithValue("$steps", JsonIdList(wanted));
+                command.Parameters.AddWithValue("$steps", SqliteReads.JsonIdList(wanted));
                 command.Parameters.AddWithValue("$limit", TrackingLimits.MaxBulkPointsPerRun);
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
@@ -114,7 +114,7 @@ public sealed partial class SqliteTrackingStore
 
     private static long? RunKeyOf(SqliteConnection connection, SqliteTransaction transaction, RunId id)
     {
-        using var command = CreateCommand(connection, transaction, "SELECT run_key FROM runs WHERE run_uuid = $id");
+        using var command = SqliteReads.CreateCommand(connection, transaction, "SELECT run_key FROM runs WHERE run_uuid = $id");
         command.Parameters.AddWithValue("$id", id.Value);
         return command.ExecuteScalar() as long?;
     }

@@ -76,7 +76,7 @@ public sealed partial class SqliteTrackingStore
         }, cancellationToken);
 
     public Task<Run?> GetRunAsync(RunId id, CancellationToken cancellationToken) =>
-        Task.FromResult(ReadSnapshot(database, (connection, transaction) =>
+        Task.FromResult(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
         {
             var parameters = new SqlParameters();
             var sql = $"SELECT {RunColumns} FROM runs r WHERE r.run_uuid = {parameters.Add(id.Value)}";
@@ -86,7 +86,7 @@ public sealed partial class SqliteTrackingStore
     public Task<RunInfo?> GetRunInfoAsync(RunId id, CancellationToken cancellationToken) =>
         Task.FromResult(Read(database, connection =>
         {
-            using var command = CreateCommand(connection, null, $"SELECT {RunColumns} FROM runs r WHERE r.run_uuid = $id");
+            using var command = SqliteReads.CreateCommand(connection, null, $"SELECT {RunColumns} FROM runs r WHERE r.run_uuid = $id");
             command.Parameters.AddWithValue("$id", id.Value);
             using var reader = command.ExecuteReader();
             return reader.Read() ? RunReader.ReadInfo(reader).Info : null;
@@ -101,7 +101,7 @@ public sealed partial class SqliteTrackingStore
 
         var parameters = new SqlParameters();
         var sql = RunSearchSql.Build(query, parameters);
-        var runs = ReadSnapshot(database, (connection, transaction) =>
+        var runs = SqliteReads.ReadSnapshot(database, (connection, transaction) =>
             RunReader.Load(connection, transaction, sql, parameters, query.MaxResults + 1));
         var token = runs.Count > query.MaxResults ? PageToken.Encode(query.Offset + query.MaxResults) : null;
         if (runs.Count > query.MaxResults)

@@ -63,20 +63,4 @@ public sealed partial class SqliteTrackingStore(SqliteDatabase database, TimePro
         using var connection = database.OpenReader();
         return read(connection);
     }
-
-    /// <summary>Several queries that must agree with each other run in one read transaction (one snapshot).</summary>
-    internal static T ReadSnapshot<T>(SqliteDatabase database, Func<SqliteConnection, SqliteTransaction, T> read)
-    {
-        using var connection = database.OpenReader();
-        using var transaction = connection.BeginTransaction(deferred: true);
-        return read(connection, transaction);
-    }
-
-    internal static SqliteCommand CreateCommand(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        return command;
-    }
 }

@@ -15,9 +15,9 @@ public sealed class SqliteWebhookStore(SqliteDatabase database, TimeProvider tim
     }
 
     public Task<IReadOnlyList<Webhook>> ListWebhooksAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<Webhook>>(SqliteTrackingStore.ReadSnapshot(database, (connection, transaction) =>
+        Task.FromResult<IReadOnlyList<Webhook>>(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
         {
-            using var command = SqliteTrackingStore.CreateCommand(connection, transaction, "SELECT webhook_id, url, events, created_time FROM webhooks ORDER BY webhook_id");
+            using var command = SqliteReads.CreateCommand(connection, transaction, "SELECT webhook_id, url, events, created_time FROM webhooks ORDER BY webhook_id");
             using var reader = command.ExecuteReader();
             var hooks = new List<Webhook>();
             while (reader.Read())
@@ -38,9 +38,9 @@ public sealed class SqliteWebhookStore(SqliteDatabase database, TimeProvider tim
         }, cancellationToken);
 
     public Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(long webhookId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<WebhookDelivery>>(SqliteTrackingStore.ReadSnapshot(database, (connection, transaction) =>
+        Task.FromResult<IReadOnlyList<WebhookDelivery>>(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
         {
-            using (var exists = SqliteTrackingStore.CreateCommand(connection, transaction, "SELECT 1 FROM webhooks WHERE webhook_id = $id"))
+            using (var exists = SqliteReads.CreateCommand(connection, transaction, "SELECT 1 FROM webhooks WHERE webhook_id = $id"))
             {
                 exists.Parameters.AddWithValue("$id", webhookId);
                 if (exists.ExecuteScalar() is null)
@@ -49,7 +49,7 @@ public sealed class SqliteWebhookStore(SqliteDatabase database, TimeProvider tim
                 }
             }
 
-            using var command = SqliteTrackingStore.CreateCommand(connection, transaction, """
+            using var command = SqliteReads.CreateCommand(connection, transaction, """
                 SELECT delivery_id, webhook_id, event, payload, status, attempts, next_attempt_time, last_status_code, last_error, created_time, delivered_time
                 FROM webhook_deliveries WHERE webhook_id = $id ORDER BY delivery_id
                 """);
@@ -67,9 +67,9 @@ public sealed class SqliteWebhookStore(SqliteDatabase database, TimeProvider tim
         }));
 
     public Task<IReadOnlyList<DueDelivery>> TakeDueDeliveriesAsync(int max, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<DueDelivery>>(SqliteTrackingStore.ReadSnapshot(database, (connection, transaction) =>
+        Task.FromResult<IReadOnlyList<DueDelivery>>(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
         {
-            using var command = SqliteTrackingStore.CreateCommand(connection, transaction, """
+            using var command = SqliteReads.CreateCommand(connection, transaction, """
                 SELECT d.delivery_id, w.url, w.secret, d.event, d.payload, d.attempts
                 FROM webhook_deliveries d JOIN webhooks w ON w.webhook_id = d.webhook_id
                 WHERE d.status = 'pending' AND d.next_attempt_time <= $now ORDER BY d.delivery_id LIMIT $max
