@@ -95,7 +95,7 @@ internal static class RunSearchSql
         return term.Value switch
         {
             NumberValue number => SqlPatterns.NumberCompare(column, term.Op, number.Value, parameters),
-            ListValue list => $"{column} {(term.Op == Comparator.NotIn ? "NOT IN" : "IN")} (SELECT value FROM json_each({parameters.Add(JsonStrings(list.Values))}))",
+            ListValue list => SqlPatterns.InList(column, term.Op, list.Values, parameters),
             StringValue text => SqlPatterns.Compare(column, term.Op, text.Value, parameters),
             _ => throw new InvalidOperationException("Unknown filter value."),
         };
@@ -113,7 +113,7 @@ internal static class RunSearchSql
             ? $"JOIN input_tags t ON t.run_key = i.run_key AND t.dataset_key = i.dataset_key AND t.key = {parameters.Add(WellKnownTags.DatasetContext)}"
             : "";
         var test = term.Value is ListValue list
-            ? $"{column} IN (SELECT value FROM json_each({parameters.Add(JsonStrings(list.Values))}))"
+            ? SqlPatterns.InList(column, Comparator.In, list.Values, parameters)
             : SqlPatterns.Compare(column, term.Op, ((StringValue)term.Value).Value, parameters);
         var exists = $"EXISTS (SELECT 1 FROM inputs i JOIN datasets d ON d.dataset_key = i.dataset_key {join} WHERE i.run_key = r.run_key AND {test})";
         return term.Op == Comparator.NotIn ? "NOT " + exists : exists;
@@ -131,8 +131,6 @@ internal static class RunSearchSql
         _ => throw new InvalidOperationException($"Unknown run attribute '{key}'."),
     };
 
-    private static string JsonStrings(IEnumerable<string> values) =>
-        System.Text.Json.JsonSerializer.Serialize(values.ToArray(), StorageJsonContext.Default.StringArray);
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]

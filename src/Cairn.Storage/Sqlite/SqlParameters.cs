@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Cairn.Core.Search;
 using Microsoft.Data.Sqlite;
 
 namespace Cairn.Storage.Sqlite;
@@ -49,17 +50,19 @@ internal static class SqlPatterns
     }
 
     /// <summary>A string comparison of <paramref name="column"/> against a parameter, for =, !=, LIKE and ILIKE.</summary>
-    public static string Compare(string column, Core.Search.Comparator op, string value, SqlParameters parameters) => op switch
+    public static string Compare(string column, Comparator op, string value, SqlParameters parameters) => op switch
     {
-        Core.Search.Comparator.Equal => $"{column} = {parameters.Add(value)}",
-        Core.Search.Comparator.NotEqual => $"{column} != {parameters.Add(value)}",
-        Core.Search.Comparator.Like => $"{column} GLOB {parameters.Add(LikeToGlob(value))}",
-        Core.Search.Comparator.ILike => $"lower({column}) LIKE lower({parameters.Add(value)})",
+        Comparator.Equal => $"{column} = {parameters.Add(value)}",
+        Comparator.NotEqual => $"{column} != {parameters.Add(value)}",
+        Comparator.Like => $"{column} GLOB {parameters.Add(LikeToGlob(value))}",
+        Comparator.ILike => $"lower({column}) LIKE lower({parameters.Add(value)})",
         _ => throw new ArgumentOutOfRangeException(nameof(op)),
     };
 
-    public static string NumberCompare(string column, Core.Search.Comparator op, double value, SqlParameters parameters) =>
+    public static string NumberCompare(string column, Comparator op, double value, SqlParameters parameters) =>
         $"{column} {op.ToText()} {parameters.Add(value)}";
 
-    private static string ToText(this Core.Search.Comparator op) => Core.Search.ComparatorText.ToText(op);
+    /// <summary><c>column IN (…)</c> or <c>NOT IN</c> with the whole list as one JSON parameter read by <c>json_each</c>.</summary>
+    public static string InList(string column, Comparator op, IEnumerable<string> values, SqlParameters parameters) =>
+        $"{column} {(op == Comparator.NotIn ? "NOT IN" : "IN")} (SELECT value FROM json_each({parameters.Add(System.Text.Json.JsonSerializer.Serialize(values.ToArray(), StorageJsonContext.Default.StringArray))}))";
 }

@@ -204,7 +204,7 @@ public sealed class SqliteLoggedModelStore(SqliteDatabase database, TimeProvider
         return term.Value switch
         {
             NumberValue number => SqlPatterns.NumberCompare(column, term.Op, number.Value, parameters),
-            ListValue list => $"{column} {(term.Op == Comparator.NotIn ? "NOT IN" : "IN")} (SELECT value FROM json_each({parameters.Add(System.Text.Json.JsonSerializer.Serialize(list.Values.ToArray(), StorageJsonContext.Default.StringArray))}))",
+            ListValue list => SqlPatterns.InList(column, term.Op, list.Values, parameters),
             StringValue text => SqlPatterns.Compare(column, term.Op, text.Value, parameters),
             _ => throw new InvalidOperationException("Unknown filter value."),
         };

@@ -199,7 +199,7 @@ public sealed partial class SqliteRegistryStore
         return term.Value switch
         {
             NumberValue number => SqlPatterns.NumberCompare(column, term.Op, number.Value, parameters),
-            ListValue list => $"{column} IN (SELECT value FROM json_each({parameters.Add(System.Text.Json.JsonSerializer.Serialize(list.Values.ToArray(), StorageJsonContext.Default.StringArray))}))",
+            ListValue list => SqlPatterns.InList(column, term.Op, list.Values, parameters),
             StringValue text => SqlPatterns.Compare(column, term.Op, text.Value, parameters),
             _ => throw new InvalidOperationException("Unknown filter value."),
         };
