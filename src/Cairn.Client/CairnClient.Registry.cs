@@ -9,6 +9,67 @@ public sealed partial class CairnClient
     public async Task<RegisteredModelDto> GetRegisteredModelAsync(string name, CancellationToken cancellationToken = default) =>
         (await GetAsync(Mlflow + "registered-models/get" + Query(("name", name)), MlflowJson.RegisteredModelResponse, cancellationToken)).RegisteredModel;
 
+    /// <summary>Creates a registered model.</summary>
+    public async Task<RegisteredModelDto> CreateRegisteredModelAsync(string name, string? description = null, IReadOnlyDictionary<string, string>? tags = null,
+        CancellationToken cancellationToken = default) =>
+        (await SendAsync(HttpMethod.Post, Mlflow + "registered-models/create", new CreateRegisteredModelRequest(name, Pairs(tags), description),
+            MlflowJson.CreateRegisteredModelRequest, MlflowJson.RegisteredModelResponse, cancellationToken, idempotent: false)).RegisteredModel;
+
+    /// <summary>Creates the registered model unless it exists (safe against a concurrent creator).</summary>
+    public async Task EnsureRegisteredModelAsync(string name, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await CreateRegisteredModelAsync(name, cancellationToken: cancellationToken);
+        }
+        catch (CairnClientException error) when (error.ErrorCode == "RESOURCE_ALREADY_EXISTS")
+        {
+            // Already there: nothing to do.
+        }
+    }
+
+    /// <summary>Deletes a registered model and all its versions.</summary>
+    public Task DeleteRegisteredModelAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, Mlflow + "registered-models/delete", new ModelNameRequest(name), MlflowJson.ModelNameRequest, MlflowJson.EmptyResponse, cancellationToken);
+
+    /// <summary>
+    /// Registers a new version from a source (<c>runs:/…</c>, <c>models:/…</c>, <c>mlflow-artifacts:/…</c>) or from an MLflow 3 logged model.
+    /// </summary>
+    public async Task<ModelVersionDto> CreateModelVersionAsync(string name, string source, string? runId = null, string? modelId = null,
+        string? description = null, IReadOnlyDictionary<string, string>? tags = null, CancellationToken cancellationToken = default) =>
+        (await SendAsync(HttpMethod.Post, Mlflow + "model-versions/create", new CreateModelVersionRequest(name, source, runId, Pairs(tags), null, description, modelId),
+            MlflowJson.CreateModelVersionRequest, MlflowJson.ModelVersionResponse, cancellationToken, idempotent: false)).ModelVersion;
+
+    /// <summary>Gets one version of a registered model.</summary>
+    public async Task<ModelVersionDto> GetModelVersionAsync(string name, string version, CancellationToken cancellationToken = default) =>
+        (await GetAsync(Mlflow + "model-versions/get" + Query(("name", name), ("version", version)), MlflowJson.ModelVersionResponse, cancellationToken)).ModelVersion;
+
+    /// <summary>The version an alias points at.</summary>
+    public async Task<ModelVersionDto> GetModelVersionByAliasAsync(string name, string alias, CancellationToken cancellationToken = default) =>
+        (await GetAsync(Mlflow + "registered-models/alias" + Query(("name", name), ("alias", alias)), MlflowJson.ModelVersionResponse, cancellationToken)).ModelVersion;
+
+    /// <summary>The newest version in each of the given stages (all stages when none are given).</summary>
+    public async Task<List<ModelVersionDto>> GetLatestVersionsAsync(string name, IReadOnlyList<string>? stages = null, CancellationToken cancellationToken = default) =>
+        (await SendAsync(HttpMethod.Post, Mlflow + "registered-models/get-latest-versions", new GetLatestVersionsRequest(name, stages?.ToList()),
+            MlflowJson.GetLatestVersionsRequest, MlflowJson.ModelVersionsResponse, cancellationToken)).ModelVersions ?? [];
+
+    /// <summary>Where a version's files are stored (an <c>mlflow-artifacts:/…</c> location).</summary>
+    public async Task<string> GetModelVersionDownloadUriAsync(string name, string version, CancellationToken cancellationToken = default) =>
+        (await GetAsync(Mlflow + "model-versions/get-download-uri" + Query(("name", name), ("version", version)), MlflowJson.DownloadUriResponse, cancellationToken)).ArtifactUri;
+
+    /// <summary>Deletes one version.</summary>
+    public Task DeleteModelVersionAsync(string name, string version, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, Mlflow + "model-versions/delete", new ModelVersionRequest(name, version), MlflowJson.ModelVersionRequest, MlflowJson.EmptyResponse, cancellationToken);
+
+    /// <summary>Sets a tag on a registered model.</summary>
+    public Task SetRegisteredModelTagAsync(string name, string key, string value, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, Mlflow + "registered-models/set-tag", new ModelTagRequest(name, key, value), MlflowJson.ModelTagRequest, MlflowJson.EmptyResponse, cancellationToken);
+
+    /// <summary>Sets a tag on a model version.</summary>
+    public Task SetModelVersionTagAsync(string name, string version, string key, string value, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, Mlflow + "model-versions/set-tag", new ModelVersionTagRequest(name, version, key, value),
+            MlflowJson.ModelVersionTagRequest, MlflowJson.EmptyResponse, cancellationToken);
+
     /// <summary>Every registered model matching the filter (all pages).</summary>
     public Task<List<RegisteredModelDto>> SearchRegisteredModelsAsync(string? filter = null, CancellationToken cancellationToken = default) =>
         AllPagesAsync(token => Mlflow + "registered-models/search" + Query(("filter", filter), ("max_results", "1000"), ("page_token", token)),
