@@ -34,4 +34,8 @@ public sealed partial class CairnClient
         var run = await CreateRunAsync(experimentId, runName, allTags, cancellationToken);
         return new ActiveRun(this, run);
     }
+
+    /// <summary>Continues logging to an existing run (for example one started by another process); dispose ends it.</summary>
+    public async Task<ActiveRun> ResumeRunAsync(string runId, CancellationToken cancellationToken = default) =>
+        new(this, await GetRunAsync(runId, cancellationToken));
 }
