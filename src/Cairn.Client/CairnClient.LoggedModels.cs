@@ -31,4 +31,9 @@ public sealed partial class CairnClient
     public Task LogOutputsAsync(string runId, IReadOnlyList<string> modelIds, long step = 0, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, Mlflow + "runs/outputs", new LogOutputsRequest(runId, modelIds.Select(id => new ModelOutputRequestDto(id, step)).ToList()),
             MlflowJson.LogOutputsRequest, MlflowJson.EmptyResponse, cancellationToken);
+
+    /// <summary>Sets (or replaces) tags on a logged model.</summary>
+    public Task SetLoggedModelTagsAsync(string modelId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Patch, Mlflow + "logged-models/" + Uri.EscapeDataString(modelId) + "/tags", new LoggedModelTagsRequest(modelId, Pairs(tags)),
+            MlflowJson.LoggedModelTagsRequest, MlflowJson.EmptyResponse, cancellationToken);
 }

@@ -1,0 +1,118 @@
+using Cairn.Models.Data;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Cairn.Models.MLNet;
+
+/// <summary>Reads chosen columns of an ML.NET <see cref="IDataView"/> into a <see cref="Frame"/>.</summary>
+internal static class DataViewReader
+{
+    public static Frame Read(IDataView view, IReadOnlyList<DataViewSchema.Column> columns)
+    {
+        var collectors = columns.Select(CollectorFor).ToList();
+        using (var cursor = view.GetRowCursor(columns))
+        {
+            var readers = collectors.Select(c => c.Bind(cursor)).ToList();
+            while (cursor.MoveNext())
+            {
+                foreach (var read in readers)
+                {
+                    read();
+                }
+            }
+        }
+
+        return new Frame(collectors.Select(c => c.ToColumn()).ToList());
+    }
+
+    private static ColumnCollector CollectorFor(DataViewSchema.Column column)
+    {
+        var type = column.Type;
+        if (type is KeyDataViewType)
+        {
+            return MlNetTypes.HasTextKeyValues(column) ? new KeyTextCollector(column) : new Collector<uint, long>(column, DataType.Long, k => k);
+        }
+
+        if (type is VectorDataViewType vector)
+        {
+            return vector.ItemType.RawType == typeof(float) ? new VectorCollector<float>(column, DataType.Float)
+                : vector.ItemType.RawType == typeof(double) ? new VectorCollector<double>(column, DataType.Double)
+                : throw new NotSupportedException($"Output column '{column.Name}' is a vector of {vector.ItemType}, which cannot be returned.");
+        }
+
+        var raw = type.RawType;
+        return raw == typeof(float) ? new Collector<float, float>(column, DataType.Float, v => v)
+            : raw == typeof(double) ? new Collector<double, double>(column, DataType.Double, v => v)
+            : raw == typeof(bool) ? new Collector<bool, bool>(column, DataType.Boolean, v => v)
+            : raw == typeof(int) ? new Collector<int, int>(column, DataType.Integer, v => v)
+            : raw == typeof(long) ? new Collector<long, long>(column, DataType.Long, v => v)
+            : raw == typeof(uint) ? new Collector<uint, long>(column, DataType.Long, v => v)
+            : raw == typeof(ReadOnlyMemory<char>) ? new Collector<ReadOnlyMemory<char>, string?>(column, DataType.String, v => v.ToString())
+            : throw new NotSupportedException($"Output column '{column.Name}' has ML.NET type {type}, which cannot be returned.");
+    }
+
+    private abstract class ColumnCollector
+    {
+        public abstract Action Bind(DataViewRowCursor cursor);
+
+        public abstract Column ToColumn();
+    }
+
+    private sealed class Collector<TRaw, TOut>(DataViewSchema.Column column, DataType type, Func<TRaw, TOut> convert) : ColumnCollector
+    {
+        private readonly List<TOut> _values = [];
+
+        public override Action Bind(DataViewRowCursor cursor)
+        {
+            var getter = cursor.GetGetter<TRaw>(column);
+            TRaw value = default!;
+            return () =>
+            {
+                getter(ref value);
+                _values.Add(convert(value));
+            };
+        }
+
+        public override Column ToColumn() => new(column.Name, type, _values.ToArray());
+    }
+
+    private sealed class VectorCollector<T>(DataViewSchema.Column column, DataType type) : ColumnCollector
+    {
+        private readonly List<T[]> _values = [];
+
+        public override Action Bind(DataViewRowCursor cursor)
+        {
+            var getter = cursor.GetGetter<VBuffer<T>>(column);
+            VBuffer<T> value = default;
+            return () =>
+            {
+                getter(ref value);
+                _values.Add(value.DenseValues().ToArray());
+            };
+        }
+
+        public override Column ToColumn() => new(column.Name, type, _values.ToArray(), isArray: true);
+    }
+
+    /// <summary>A key column (e.g. a multiclass PredictedLabel) read back as the class names the model learned.</summary>
+    private sealed class KeyTextCollector(DataViewSchema.Column column) : ColumnCollector
+    {
+        private readonly List<string?> _values = [];
+
+        public override Action Bind(DataViewRowCursor cursor)
+        {
+            VBuffer<ReadOnlyMemory<char>> names = default;
+            column.Annotations.GetValue(MlNetTypes.KeyValues, ref names);
+            var text = names.DenseValues().Select(n => n.ToString()).ToArray();
+            var getter = cursor.GetGetter<uint>(column);
+            uint key = 0;
+            return () =>
+            {
+                getter(ref key);
+                _values.Add(key == 0 || key > text.Length ? null : text[key - 1]);
+            };
+        }
+
+        public override Column ToColumn() => new(column.Name, DataType.String, _values.ToArray());
+    }
+}
