@@ -8,7 +8,7 @@ namespace Cairn.Models.MLNet;
 /// A <see cref="Frame"/> seen as an ML.NET <see cref="IDataView"/> with the model's input schema. Each column is
 /// converted once, up front, to the type the model expects; a column the frame lacks (a label, say) reads as default.
 /// </summary>
-internal sealed class FrameDataView : IDataView
+public sealed class FrameDataView : IDataView
 {
     private readonly Func<int, object>[] _sources;
 
@@ -17,6 +17,40 @@ internal sealed class FrameDataView : IDataView
         Schema = schema;
         RowCount = frame.RowCount;
         _sources = schema.Select(column => Source(column, frame.Find(column.Name), frame.RowCount)).ToArray();
+    }
+
+    /// <summary>A view whose schema follows the frame's own column types.</summary>
+    public static FrameDataView Create(Frame frame)
+    {
+        var builder = new DataViewSchema.Builder();
+        foreach (var column in frame.Columns)
+        {
+            DataViewType item = column.Type switch
+            {
+                DataType.Float => NumberDataViewType.Single,
+                DataType.Double => NumberDataViewType.Double,
+                DataType.Integer => NumberDataViewType.Int32,
+                DataType.Long => NumberDataViewType.Int64,
+                DataType.Boolean => BooleanDataViewType.Instance,
+                DataType.String => TextDataViewType.Instance,
+                DataType.DateTime => DateTimeDataViewType.Instance,
+                _ => throw new NotSupportedException($"Column '{column.Name}' of type {column.Type.WireName()} has no ML.NET type."),
+            };
+            if (column.IsArray)
+            {
+                if (column.Type != DataType.Float)
+                {
+                    throw new NotSupportedException($"Array column '{column.Name}' must hold floats for ML.NET.");
+                }
+
+                var width = column.Length == 0 ? 0 : ((Array)column.Values.GetValue(0)!).Length;
+                item = new VectorDataViewType(NumberDataViewType.Single, width);
+            }
+
+            builder.AddColumn(column.Name, item);
+        }
+
+        return new FrameDataView(builder.ToSchema(), frame);
     }
 
     public DataViewSchema Schema { get; }

@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace Cairn.Models.Package;
 
 /// <summary>Turns a YAML tree into plain values with YAML 1.1's core scalars (as PyYAML reads them).</summary>
-internal static class YamlValues
+public static class YamlValues
 {
     public static Dictionary<string, object?> ToMap(YamlMappingNode node) =>
         node.Children.ToDictionary(p => ((YamlScalarNode)p.Key).Value ?? "", p => ToValue(p.Value), StringComparer.Ordinal);

@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Cairn.Client;
+using Cairn.Contracts.Mlflow;
+using Cairn.Models.MLNet;
+using Cairn.Models.Package;
+using Cairn.Models.Sdk;
+using Cairn.Training.Data;
+using Cairn.Training.Evaluation;
+using Cairn.Training.Trainers;
+using Microsoft.ML;
+
+namespace Cairn.Training.Jobs;
+
+/// <summary>What a finished job produced.</summary>
+public sealed record TrainingResult(string RunId, string ExperimentId, IReadOnlyDictionary<string, double> Metrics, LoggedModelInfo Model);
+
+/// <summary>
+/// Runs a training job: reads and types the data, logs params and the dataset, trains (one split or k folds), evaluates,
+/// logs metrics and plots, logs the model (and registers it when the spec asks). Any failure ends the run FAILED.
+/// </summary>
+public sealed class TrainingJob(CairnClient client)
+{
+    public async Task<TrainingResult> RunAsync(TrainingSpec spec, string? specFile = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        progress?.Report("Reading data");
+        var path = Path.GetFullPath(spec.Data.Path, spec.BaseDirectory);
+        if (!File.Exists(path))
+        {
+            throw TrainingSpecException.One($"data.path: '{path}' does not exist.");
+        }
+
+        RawTable raw;
+        try
+        {
+            raw = spec.Data.Format == "parquet"
+                ? await ParquetTable.ReadAsync(path, cancellationToken)
+                : CsvTable.Read(path, spec.Data.Separator, spec.Data.Header, spec.Data.SkipRows, spec.Data.Columns);
+        }
+        catch (Exception error) when (error is FormatException or IOException or InvalidDataException)
+        {
+            throw TrainingSpecException.One($"data: '{path}' cannot be read: {error.Message}");
+        }
+
+        var table = TrainingTable.Build(raw, spec.Data, spec.Task);
+        var ml = new MLContext(seed: spec.Split.Seed);
+        var data = ml.Data.Cache(FrameDataView.Create(table.Frame));
+
+        await using var run = await client.StartRunAsync(spec.Experiment, spec.RunName, new Dictionary<string, string>
+        {
+            ["cairn.job.trainer"] = TrainerCatalog.ClassName(spec.Trainer.Name, spec.Task),
+            ["mlflow.source.name"] = specFile is null ? "cairn train" : Path.GetFileName(specFile),
+        }, cancellationToken);
+        try
+        {
+            LogParams(run, spec, table);
+            await run.LogInputAsync(Dataset(path, table), "training", cancellationToken);
+            if (specFile is not null)
+            {
+                await run.LogArtifactAsync(specFile, null, cancellationToken);
+            }
+
+            progress?.Report("Training");
+            var estimator = PipelineBuilder.Build(ml, spec, table);
+            var (metrics, scored) = spec.Split.IsCrossValidation
+                ? CrossValidate(ml, spec, estimator, data, run, progress)
+                : Holdout(ml, spec, estimator, data);
+            var trained = estimator.Fit(spec.Split.IsCrossValidation ? data : ml.Data.TrainTestSplit(data, spec.Split.ValidationFraction, seed: spec.Split.Seed).TrainSet);
+
+            progress?.Report("Evaluating");
+            var evaluation = Evaluate(ml, spec.Task, scored);
+            var logged = Select(spec.Split.IsCrossValidation ? metrics : evaluation.Metrics, spec.Metrics);
+            run.LogMetrics(logged);
+            if (spec.Plots)
+            {
+                foreach (var (file, svg) in evaluation.Plots)
+                {
+                    await run.LogTextAsync(svg, "plots/" + file, cancellationToken);
+                }
+            }
+
+            progress?.Report("Logging model");
+            var serving = PipelineBuilder.ForServing(ml, spec.Task, trained, data);
+            var example = new Cairn.Models.Data.Frame(table.Frame.Head(5).Columns.Where(c => c.Name != table.Label).ToList());
+            var model = await run.LogModelAsync(serving, data.Schema, inputExample: example, registeredModelName: spec.RegisterAs,
+                labelColumn: table.Label, cancellationToken: cancellationToken);
+            await run.FlushAsync(cancellationToken);
+            return new TrainingResult(run.RunId, run.ExperimentId, logged, model);
+        }
+        catch
+        {
+            run.Fail();
+            throw;
+        }
+    }
+
+    private static void LogParams(ActiveRun run, TrainingSpec spec, TrainingTable table)
+    {
+        run.LogParam("task", spec.Task.ToString());
+        run.LogParam("trainer", TrainerCatalog.ClassName(spec.Trainer.Name, spec.Task));
+        run.LogParam("label", table.Label);
+        run.LogParam("feature_count", table.Features.Count.ToString(CultureInfo.InvariantCulture));
+        run.LogParam("split", spec.Split.IsCrossValidation ? $"{spec.Split.Folds}-fold" : $"holdout {spec.Split.ValidationFraction.ToString(CultureInfo.InvariantCulture)}");
+        run.LogParam("seed", spec.Split.Seed.ToString(CultureInfo.InvariantCulture));
+        foreach (var (key, value) in TrainerCatalog.EffectiveHyperparameters(spec.Trainer.Name, spec.Task, spec.Trainer.Hyperparameters).Take(90))
+        {
+            run.LogParam(key, value);
+        }
+    }
+
+    /// <summary>MLflow's dataset entity: name, 8-character digest of the file, source, column schema and row count.</summary>
+    private static DatasetDto Dataset(string path, TrainingTable table)
+    {
+        using var file = File.OpenRead(path);
+        var digest = Convert.ToHexStringLower(SHA256.HashData(file))[..8];
+        var signature = Cairn.Models.Package.SignatureSchema.Of(table.Frame.Columns
+            .Select(c => new ColumnSpec(c.Name, c.Type, IsArray: c.IsArray)).ToArray());
+        var rows = table.Frame.RowCount;
+        return new DatasetDto(Path.GetFileNameWithoutExtension(path), digest, "local",
+            System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["uri"] = path }),
+            $"{{\"mlflow_colspec\": {signature.ToJson()}}}",
+            $"{{\"num_rows\": {rows}, \"num_elements\": {(long)rows * table.Frame.Columns.Count}}}");
+    }
+
+    private static (IReadOnlyDictionary<string, double>, IDataView) Holdout(MLContext ml, TrainingSpec spec, IEstimator<ITransformer> estimator, IDataView data)
+    {
+        var split = ml.Data.TrainTestSplit(data, spec.Split.ValidationFraction, seed: spec.Split.Seed);
+        var model = estimator.Fit(split.TrainSet);
+        return (new Dictionary<string, double>(), model.Transform(split.TestSet));
+    }
+
+    /// <summary>Each fold's metrics go into the metric history (step = fold); the logged value is the mean, with <c>_std</c> beside it.</summary>
+    private static (IReadOnlyDictionary<string, double>, IDataView) CrossValidate(MLContext ml, TrainingSpec spec, IEstimator<ITransformer> estimator,
+        IDataView data, ActiveRun run, IProgress<string>? progress)
+    {
+        var folds = ml.Data.CrossValidationSplit(data, spec.Split.Folds, seed: spec.Split.Seed);
+        var perFold = new List<IReadOnlyDictionary<string, double>>();
+        IDataView? firstScored = null;
+        for (var f = 0; f < folds.Count; f++)
+        {
+            progress?.Report($"Training fold {f + 1} of {folds.Count}");
+            var scored = estimator.Fit(folds[f].TrainSet).Transform(folds[f].TestSet);
+            firstScored ??= scored;
+            var metrics = Select(Evaluate(ml, spec.Task, scored).Metrics, spec.Metrics);
+            foreach (var (key, value) in metrics)
+            {
+                run.LogMetric("fold_" + key, value, f);
+            }
+
+            perFold.Add(metrics);
+        }
+
+        var summary = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var key in perFold[0].Keys.Where(k => perFold.All(m => m.ContainsKey(k))))
+        {
+            var values = perFold.Select(m => m[key]).ToList();
+            var mean = values.Average();
+            summary[key] = mean;
+            summary[key + "_std"] = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, values.Count - 1));
+        }
+
+        return (summary, firstScored!);
+    }
+
+    private static IReadOnlyDictionary<string, double> Select(IReadOnlyDictionary<string, double> metrics, IReadOnlyList<string> wanted) =>
+        wanted.Count == 0 ? metrics : metrics.Where(m => wanted.Contains(m.Key)).ToDictionary(m => m.Key, m => m.Value);
+
+    private sealed record TaskEvaluation(IReadOnlyDictionary<string, double> Metrics, IReadOnlyList<(string File, string Svg)> Plots);
+
+    private static TaskEvaluation Evaluate(MLContext ml, PredictionTask task, IDataView scored)
+    {
+        switch (task)
+        {
+            case PredictionTask.BinaryClassification:
+                var binary = BinaryEvaluation.Evaluate(ml, scored);
+                return new TaskEvaluation(binary.Metrics,
+                [
+                    ("roc_curve.svg", Plots.SvgPlots.RocCurve(binary.Roc, binary.Metrics.GetValueOrDefault(MetricNames.RocAuc))),
+                    ("precision_recall_curve.svg", Plots.SvgPlots.PrecisionRecallCurve(binary.PrecisionRecall, binary.Metrics.GetValueOrDefault(MetricNames.PrAuc))),
+                    ("confusion_matrix.svg", Plots.SvgPlots.ConfusionMatrix(binary.ConfusionMatrix)),
+                ]);
+            case PredictionTask.MulticlassClassification:
+                var multiclass = MulticlassEvaluation.Evaluate(ml, scored);
+                return new TaskEvaluation(multiclass.Metrics, [("confusion_matrix.svg", Plots.SvgPlots.ConfusionMatrix(multiclass.ConfusionMatrix))]);
+            default:
+                var regression = RegressionEvaluation.Evaluate(ml, scored);
+                return new TaskEvaluation(regression.Metrics,
+                [
+                    ("predicted_vs_actual.svg", Plots.SvgPlots.PredictedVsActual(regression.Actual, regression.Predicted)),
+                    ("residuals.svg", Plots.SvgPlots.ResidualHistogram(regression.Actual, regression.Predicted)),
+                ]);
+        }
+    }
+}
