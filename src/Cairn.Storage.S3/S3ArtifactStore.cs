@@ -97,7 +97,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
                 // A zero-length key equal to the prefix is a folder marker some tools create, not a file.
                 if (item.Key.Length > prefix.Length)
                 {
-                    entries.Add(new ArtifactEntry(item.Key[prefix.Length..], false, item.Size ?? 0));
+                    entries.Add(new ArtifactEntry(item.Key[prefix.Length..], false, item.Size ?? 0, item.LastModified));
                 }
             }
 

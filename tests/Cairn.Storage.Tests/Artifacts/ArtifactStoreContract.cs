@@ -35,8 +35,12 @@ public abstract class ArtifactStoreContract
         }
     }
 
+    /// <summary>Entries without their times, which differ per store and per run.</summary>
+    private async Task<ArtifactEntry[]> ListAsync(ArtifactPath directory, CancellationToken cancellationToken) =>
+        (await Store.ListAsync(directory, cancellationToken)).Select(e => e with { LastModified = null }).ToArray();
+
     private async Task<string[]> NamesAsync(string directory) =>
-        (await Store.ListAsync(P(directory), Token)).Select(e => e.IsDirectory ? e.Name + "/" : e.Name).ToArray();
+        (await ListAsync(P(directory), Token)).Select(e => e.IsDirectory ? e.Name + "/" : e.Name).ToArray();
 
     [Fact]
     public async Task Write_ThenRead_ReturnsTheBytesAndLength()
@@ -59,7 +63,7 @@ public abstract class ArtifactStoreContract
         await Store.WriteAsync(P("empty.bin"), new MemoryStream(), Token);
 
         Assert.Equal("", await ReadTextAsync("empty.bin"));
-        Assert.Equal([new ArtifactEntry("empty.bin", false, 0)], await Store.ListAsync(ArtifactPath.Root, Token));
+        Assert.Equal([new ArtifactEntry("empty.bin", false, 0)], await ListAsync(ArtifactPath.Root, Token));
     }
 
     [Fact]
@@ -69,7 +73,7 @@ public abstract class ArtifactStoreContract
         await WriteTextAsync("model/MLmodel", "second");
 
         Assert.Equal("second", await ReadTextAsync("model/MLmodel"));
-        Assert.Equal([new ArtifactEntry("MLmodel", false, 6)], await Store.ListAsync(P("model"), Token));
+        Assert.Equal([new ArtifactEntry("MLmodel", false, 6)], await ListAsync(P("model"), Token));
     }
 
     [Fact]
@@ -108,7 +112,7 @@ public abstract class ArtifactStoreContract
         await Assert.ThrowsAsync<IOException>(() => Store.WriteAsync(P("big/partial.bin"), new PatternStream(40L << 20, failAfter: 20L << 20), Token));
 
         Assert.Null(await Store.OpenReadAsync(P("big/partial.bin"), Token));
-        Assert.Empty(await Store.ListAsync(P("big"), Token));
+        Assert.Empty(await ListAsync(P("big"), Token));
     }
 
     [Fact]
@@ -133,7 +137,7 @@ public abstract class ArtifactStoreContract
             Assert.Equal(PatternStream.Hash(size), hash.GetHashAndReset());
         }
 
-        Assert.Equal([new ArtifactEntry("model.onnx", false, size)], await Store.ListAsync(P("big"), Token));
+        Assert.Equal([new ArtifactEntry("model.onnx", false, size)], await ListAsync(P("big"), Token));
     }
 
     [Fact]
@@ -183,7 +187,7 @@ public abstract class ArtifactStoreContract
         await WriteTextAsync("run/b.txt", "b");
         await WriteTextAsync("runner/other.txt", "not a child of run");
 
-        var entries = await Store.ListAsync(P("run"), Token);
+        var entries = await ListAsync(P("run"), Token);
 
         Assert.Equal(
             [new ArtifactEntry("b.txt", false, 1), new ArtifactEntry("metrics.json", false, 2), new ArtifactEntry("model", true, null)],
@@ -194,12 +198,26 @@ public abstract class ArtifactStoreContract
     }
 
     [Fact]
+    public async Task List_GivesFilesTheirLastWriteTime()
+    {
+        var before = TimeProvider.System.GetUtcNow().AddMinutes(-2);
+        await WriteTextAsync("timed/a.txt", "a");
+        await WriteTextAsync("timed/sub/b.txt", "b");
+
+        var entries = await Store.ListAsync(P("timed"), Token);
+
+        var file = Assert.Single(entries, e => !e.IsDirectory);
+        Assert.InRange(file.LastModified!.Value, before, TimeProvider.System.GetUtcNow().AddMinutes(2));
+        Assert.Null(Assert.Single(entries, e => e.IsDirectory).LastModified);
+    }
+
+    [Fact]
     public async Task List_MissingDirectoryOrAFile_IsEmpty()
     {
         await WriteTextAsync("a/file.txt", "x");
 
-        Assert.Empty(await Store.ListAsync(P("no/such/dir"), Token));
-        Assert.Empty(await Store.ListAsync(P("a/file.txt"), Token));
+        Assert.Empty(await ListAsync(P("no/such/dir"), Token));
+        Assert.Empty(await ListAsync(P("a/file.txt"), Token));
     }
 
     [Fact]
@@ -234,7 +252,7 @@ public abstract class ArtifactStoreContract
     {
         await Store.CopyAsync(P("no/such/thing"), P("dest"), Token);
 
-        Assert.Empty(await Store.ListAsync(P("dest"), Token));
+        Assert.Empty(await ListAsync(P("dest"), Token));
     }
 
     [Fact]
