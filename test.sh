@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Runs every test: the .NET suites (xUnit over real HTTP, SQLite and processes) and the
-# third-party npm `mlflow` client against a running `cairn server`. Installs what they need.
+# Runs every test: the .NET suites (xUnit over real HTTP, SQLite, processes and an S3-protocol server) and
+# the third-party npm `mlflow` client against a running `cairn server`. Installs what they need.
 # Ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
 out=$(mktemp -d -t cairn-test.XXXXXX)
 server_pid=""
+s3_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+  [ -n "$s3_pid" ] && kill "$s3_pid" 2>/dev/null
   rm -rf "$out"
 }
 trap cleanup EXIT
@@ -20,6 +22,9 @@ echo "== installing test dependencies"
 if [ ! -d tests/js-client/node_modules ]; then
   (cd tests/js-client && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed"; failed=$((failed + 1)); }
 fi
+if [ ! -d tests/s3-server/node_modules ]; then
+  (cd tests/s3-server && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed"; failed=$((failed + 1)); }
+fi
 
 echo "== building"
 if ! dotnet build Cairn.slnx -c Release --nologo -v quiet; then
@@ -27,6 +32,24 @@ if ! dotnet build Cairn.slnx -c Release --nologo -v quiet; then
   echo "0 passed, 1 failed"
   exit 1
 fi
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+echo "== S3 test server (s3rver) on loopback"
+s3_port=$(free_port)
+mkdir -p "$out/s3"
+node tests/s3-server/server.js "$s3_port" "$out/s3" cairn-test >"$out/s3.log" 2>&1 &
+s3_pid=$!
+for _ in $(seq 1 100); do
+  curl -s "http://127.0.0.1:$s3_port/" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -s "http://127.0.0.1:$s3_port/" >/dev/null 2>&1 || { echo "S3 test server did not start"; cat "$out/s3.log"; }
+# s3rver accepts the fixed credentials S3RVER/S3RVER. Without these variables the S3 tests fail, never skip.
+export CAIRN_TEST_S3_ENDPOINT="http://127.0.0.1:$s3_port" CAIRN_TEST_S3_BUCKET=cairn-test
+export CAIRN_TEST_S3_ACCESS_KEY=S3RVER CAIRN_TEST_S3_SECRET_KEY=S3RVER
 
 echo "== .NET tests"
 for project in tests/*/*.Tests.csproj; do
@@ -54,7 +77,7 @@ fi
 passed=$((passed + p)); failed=$((failed + f))
 
 echo "== npm mlflow client against cairn server"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+port=$(free_port)
 dotnet artifacts/bin/Cairn.Cli/release/cairn.dll server --host 127.0.0.1 --port "$port" \
   --backend-store-uri "sqlite:///$out/js/cairn.db" --artifacts-destination "$out/js/artifacts" >"$out/server.log" 2>&1 &
 server_pid=$!

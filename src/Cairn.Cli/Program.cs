@@ -6,5 +6,6 @@ IConsoleOutput console = new SpectreConsoleOutput();
 var root = new RootCommand("Cairn: the MLOps platform (MLflow-compatible tracking, registry and more).");
 root.Subcommands.Add(new ServerCommand(console).Build());
 root.Subcommands.Add(new DbCommand(console).Build());
+root.Subcommands.Add(new GcCommand(console).Build());
 root.Subcommands.Add(new ModelsCommand(console).Build());
 return await root.Parse(args).InvokeAsync();

@@ -15,6 +15,7 @@ public static class CairnApp
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Configuration.AddInMemoryCollection(MlflowEnvironment.Settings());
         builder.Configuration.AddEnvironmentVariables("CAIRN_");
         builder.Configuration.AddCommandLine(args);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

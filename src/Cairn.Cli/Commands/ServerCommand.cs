@@ -18,7 +18,7 @@ internal sealed class ServerCommand(IConsoleOutput console)
 
     private readonly Option<string> _artifactsDestination = new("--artifacts-destination")
     {
-        Description = "Folder that holds artifacts (default cairn-data/artifacts).",
+        Description = "Where artifacts live: a folder, or s3://bucket/prefix (S3 settings from MLFLOW_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION; default cairn-data/artifacts).",
     };
 
     private readonly Option<bool> _requireApproval = new("--require-approval")

@@ -1,6 +1,7 @@
 namespace Cairn.Core.Artifacts;
 
-public sealed record ArtifactEntry(string Name, bool IsDirectory, long? Size);
+/// <summary>One directory entry; files carry their size and last write time (gc spares recently written files).</summary>
+public sealed record ArtifactEntry(string Name, bool IsDirectory, long? Size, DateTimeOffset? LastModified = null);
 
 /// <summary>Blob storage for artifacts, addressed by checked relative paths under one root.</summary>
 public interface IArtifactStore

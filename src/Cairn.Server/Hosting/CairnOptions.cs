@@ -23,11 +23,33 @@ public sealed class StorageOptions
     public string BackendStoreUri { get; set; } = "sqlite:///cairn-data/cairn.db";
 }
 
-/// <summary>Artifact root. Flag <c>--artifacts-destination</c>, or CAIRN_ARTIFACTS__DESTINATION.</summary>
+/// <summary>
+/// Artifact root: a folder, or <c>s3://bucket/prefix</c>. Flag <c>--artifacts-destination</c>, or CAIRN_ARTIFACTS__DESTINATION.
+/// </summary>
 public sealed class ArtifactOptions
 {
     public const string Section = "Artifacts";
 
     [Required]
     public string Destination { get; set; } = "cairn-data/artifacts";
+
+    /// <summary>How to reach S3 (<c>Artifacts:S3:…</c>); MLflow's and AWS's environment variables fill it by default.</summary>
+    public S3Options S3 { get; set; } = new();
+}
+
+/// <summary>
+/// S3 connection settings, from <c>Artifacts:S3:EndpointUrl</c> … or, as MLflow reads them, MLFLOW_S3_ENDPOINT_URL,
+/// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_REGION / AWS_DEFAULT_REGION.
+/// </summary>
+public sealed class S3Options
+{
+    public string? EndpointUrl { get; set; }
+
+    public string? AccessKeyId { get; set; }
+
+    public string? SecretAccessKey { get; set; }
+
+    public string? SessionToken { get; set; }
+
+    public string? Region { get; set; }
 }

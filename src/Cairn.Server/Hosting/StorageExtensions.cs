@@ -2,7 +2,6 @@ using Cairn.Core.Artifacts;
 using Cairn.Core.Registry;
 using Cairn.Core.Tracking;
 using Cairn.Storage;
-using Cairn.Storage.Artifacts;
 using Cairn.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -32,15 +31,16 @@ public static class StorageExtensions
         builder.Services.AddSingleton<IModelRegistryStore, SqliteRegistryStore>();
         builder.Services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
         builder.Services.AddSingleton<ILoggedModelStore, SqliteLoggedModelStore>();
-        builder.Services.AddSingleton<IArtifactStore>(services =>
-        {
-            var options = services.GetRequiredService<IOptions<ArtifactOptions>>().Value;
-            return new LocalArtifactStore(Path.GetFullPath(options.Destination, Directory.GetCurrentDirectory()));
-        });
+        builder.Services.AddSingleton(services =>
+            ArtifactStoreFactory.Create(services.GetRequiredService<IOptions<ArtifactOptions>>().Value, Directory.GetCurrentDirectory()));
         return builder;
     }
 
-    /// <summary>Opens (and on an empty database migrates) the store before the first request, so start-up fails loudly.</summary>
+    /// <summary>
+    /// Opens (and on an empty database migrates) the store before the first request, so start-up fails loudly. The
+    /// artifact store is built but not contacted: a bucket that is down makes artifact routes answer 503, not the
+    /// server fail to start.
+    /// </summary>
     public static async Task InitializeStorageAsync(this WebApplication app)
     {
         var store = app.Services.GetRequiredService<SqliteTrackingStore>();

@@ -86,7 +86,7 @@ public sealed class LocalArtifactStore : IArtifactStore
             }
 
             entries.Add(entry is FileInfo file
-                ? new ArtifactEntry(entry.Name, false, file.Length)
+                ? new ArtifactEntry(entry.Name, false, file.Length, file.LastWriteTimeUtc)
                 : new ArtifactEntry(entry.Name, true, null));
         }
 

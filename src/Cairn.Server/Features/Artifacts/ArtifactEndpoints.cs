@@ -60,7 +60,7 @@ public static class ArtifactEndpoints
             throw CairnException.InvalidParameter("An artifact upload needs a file path.");
         }
 
-        // Artifacts may be far larger than any JSON body; they stream to disk and are never held in memory.
+        // Artifacts may be far larger than any JSON body; they stream to the store and are never held in memory whole.
         var sizeLimit = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeLimit is { IsReadOnly: false })
         {
@@ -163,7 +163,17 @@ public static class ArtifactEndpoints
                 headers.ContentDisposition = disposition.ToString();
                 headers.XContentTypeOptions = "nosniff";
                 var stream = TypedResults.Stream(file.Content, contentType, lastModified: file.LastModified, enableRangeProcessing: true);
-                await stream.ExecuteAsync(httpContext);
+                try
+                {
+                    await stream.ExecuteAsync(httpContext);
+                }
+                catch (CairnException exception) when (!httpContext.Response.HasStarted)
+                {
+                    // A remote store may fail on the first read (a ranged fetch); before any byte is sent it is still
+                    // an ordinary MLflow error. Once bytes are out, the connection is cut and the client sees it.
+                    httpContext.Response.Clear();
+                    await MlflowErrors.WriteAsync(httpContext, exception.Code, exception.Message, exception.Code.StatusCode());
+                }
             }
         }
     }
