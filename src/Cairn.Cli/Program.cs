@@ -7,4 +7,5 @@ var root = new RootCommand("Cairn: the MLOps platform (MLflow-compatible trackin
 root.Subcommands.Add(new ServerCommand(console).Build());
 root.Subcommands.Add(new DbCommand(console).Build());
 root.Subcommands.Add(new ModelsCommand(console).Build());
+root.Subcommands.Add(new DatasetsCommand(console).Build());
 return await root.Parse(args).InvokeAsync();
