@@ -8,4 +8,5 @@ root.Subcommands.Add(new ServerCommand(console).Build());
 root.Subcommands.Add(new DbCommand(console).Build());
 root.Subcommands.Add(new GcCommand(console).Build());
 root.Subcommands.Add(new ModelsCommand(console).Build());
+root.Subcommands.Add(new DatasetsCommand(console).Build());
 return await root.Parse(args).InvokeAsync();
