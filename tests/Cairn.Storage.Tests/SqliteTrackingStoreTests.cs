@@ -110,8 +110,8 @@ public sealed class SqliteTrackingStoreTests(SqliteStoreFixture fixture) : IClas
     [Fact]
     public void SampleSteps_AllWhenTheyFit_ElseEvenlySpacedPlusEndpoints()
     {
-        Assert.Equal([1, 2, 3], SqliteTrackingStore.SampleSteps([[1, 2], [2, 3]], 5).Order());
-        var sampled = SqliteTrackingStore.SampleSteps([Enumerable.Range(0, 101).Select(i => (long)i).ToList(), [7, 55]], 5);
+        Assert.Equal([1, 2, 3], Cairn.Storage.Sql.StoredMetrics.SampleSteps([[1, 2], [2, 3]], 5).Order());
+        var sampled = Cairn.Storage.Sql.StoredMetrics.SampleSteps([Enumerable.Range(0, 101).Select(i => (long)i).ToList(), [7, 55]], 5);
         Assert.Equal([0, 7, 25, 50, 55, 75, 100], sampled.Order());
     }
 }

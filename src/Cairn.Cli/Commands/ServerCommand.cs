@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Cairn.Server;
-using Cairn.Storage.Sqlite;
+using Cairn.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -1,12 +1,15 @@
+using System.Data.Common;
 using Cairn.Core.Tracking;
-using Microsoft.Data.Sqlite;
 
-namespace Cairn.Storage.Sqlite;
+namespace Cairn.Storage.Sql;
 
 /// <summary>Reads run rows and then their params, tags, latest metrics and inputs in one query each.</summary>
 internal static class RunReader
 {
-    public static (long RunKey, RunInfo Info) ReadInfo(SqliteDataReader reader) => (reader.GetInt64(0), new RunInfo(
+    public const string RunColumns =
+        "r.run_key, r.run_uuid, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.artifact_uri, r.lifecycle_stage";
+
+    public static (long RunKey, RunInfo Info) ReadInfo(DbDataReader reader) => (reader.GetInt64(0), new RunInfo(
         new RunId(reader.GetString(1)),
         new ExperimentId(reader.GetInt64(2)),
         reader.GetString(3),
@@ -18,16 +21,14 @@ internal static class RunReader
         reader.GetString(9) == "active" ? LifecycleStage.Active : LifecycleStage.Deleted));
 
     /// <summary>Runs selected by <paramref name="sql"/> (whose first columns are the run columns), with all their data.</summary>
-    public static List<Run> Load(SqliteConnection connection, SqliteTransaction transaction, string sql, SqlParameters parameters, int limit)
+    public static async Task<List<Run>> LoadAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, string sql,
+        SqlParameters parameters, int limit, CancellationToken cancellationToken)
     {
         var infos = new List<(long RunKey, RunInfo Info)>();
-        using (var command = connection.CreateCommand())
+        await using (var command = SqlReads.Command(connection, transaction, sql, parameters))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            command.CommandText = sql;
-            command.Transaction = transaction;
-            parameters.ApplyTo(command);
-            using var reader = command.ExecuteReader();
-            while (infos.Count < limit && reader.Read())
+            while (infos.Count < limit && await reader.ReadAsync(cancellationToken))
             {
                 infos.Add(ReadInfo(reader));
             }
@@ -44,34 +45,27 @@ internal static class RunReader
             index[infos[i].RunKey] = i;
         }
 
-        var keys = SqliteReads.JsonIdList(infos.Select(r => r.RunKey));
+        var keys = infos.Select(r => r.RunKey).ToList();
         var metrics = new List<Metric>?[infos.Count];
         var runParams = new List<KeyValue>?[infos.Count];
         var tags = new List<KeyValue>?[infos.Count];
         var inputs = new List<DatasetInput>?[infos.Count];
         var outputs = new List<ModelOutput>?[infos.Count];
         var modelInputs = new List<string>?[infos.Count];
+        Task ReadRows(string select, string keyColumn, string orderBy, Action<DbDataReader> row) =>
+            ForEachRowAsync(connection, transaction, dialect, select, keyColumn, keys, orderBy, row, cancellationToken);
 
-        ReadRows(connection, transaction, keys,
-            "SELECT run_key, key, value, is_nan, timestamp, step FROM latest_metrics WHERE run_key IN (SELECT value FROM json_each($keys))",
+        await ReadRows("SELECT run_key, key, value, is_nan, timestamp, step FROM latest_metrics", "run_key", "run_key, key",
             reader => (metrics[index[reader.GetInt64(0)]] ??= []).Add(new Metric(
-                reader.GetString(1), reader.GetInt64(3) != 0 ? double.NaN : reader.GetDouble(2), reader.GetInt64(4), reader.GetInt64(5))));
-        ReadRows(connection, transaction, keys,
-            "SELECT run_key, key, value FROM params WHERE run_key IN (SELECT value FROM json_each($keys))",
+                reader.GetString(1), StoredMetrics.FromStored(reader.GetDouble(2), reader.GetInt64(3)), reader.GetInt64(4), reader.GetInt64(5))));
+        await ReadRows("SELECT run_key, key, value FROM params", "run_key", "run_key, key",
             reader => (runParams[index[reader.GetInt64(0)]] ??= []).Add(new KeyValue(reader.GetString(1), reader.GetString(2))));
-        ReadRows(connection, transaction, keys,
-            "SELECT run_key, key, value FROM tags WHERE run_key IN (SELECT value FROM json_each($keys))",
+        await ReadRows("SELECT run_key, key, value FROM tags", "run_key", "run_key, key",
             reader => (tags[index[reader.GetInt64(0)]] ??= []).Add(new KeyValue(reader.GetString(1), reader.GetString(2))));
-        LoadInputs(connection, transaction, keys, index, inputs);
-        ReadRows(connection, transaction, keys, """
-            SELECT o.run_key, lm.model_id, o.step FROM run_outputs o JOIN logged_models lm ON lm.model_key = o.model_key
-            WHERE o.run_key IN (SELECT value FROM json_each($keys)) ORDER BY lm.model_id
-            """,
+        await LoadInputsAsync(connection, transaction, dialect, keys, index, inputs, cancellationToken);
+        await ReadRows("SELECT o.run_key, lm.model_id, o.step FROM run_outputs o JOIN logged_models lm ON lm.model_key = o.model_key", "o.run_key", "lm.model_id",
             reader => (outputs[index[reader.GetInt64(0)]] ??= []).Add(new ModelOutput(reader.GetString(1), reader.GetInt64(2))));
-        ReadRows(connection, transaction, keys, """
-            SELECT i.run_key, lm.model_id FROM run_model_inputs i JOIN logged_models lm ON lm.model_key = i.model_key
-            WHERE i.run_key IN (SELECT value FROM json_each($keys)) ORDER BY lm.model_id
-            """,
+        await ReadRows("SELECT i.run_key, lm.model_id FROM run_model_inputs i JOIN logged_models lm ON lm.model_key = i.model_key", "i.run_key", "lm.model_id",
             reader => (modelInputs[index[reader.GetInt64(0)]] ??= []).Add(reader.GetString(1)));
 
         var runs = new List<Run>(infos.Count);
@@ -83,28 +77,17 @@ internal static class RunReader
         return runs;
     }
 
-    private static void LoadInputs(SqliteConnection connection, SqliteTransaction transaction, string keys,
-        Dictionary<long, int> index, List<DatasetInput>?[] inputs)
+    private static async Task LoadInputsAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, List<long> keys,
+        Dictionary<long, int> index, List<DatasetInput>?[] inputs, CancellationToken cancellationToken)
     {
         var inputTags = new Dictionary<(long, long), List<KeyValue>>();
-        ReadRows(connection, transaction, keys,
-            "SELECT run_key, dataset_key, key, value FROM input_tags WHERE run_key IN (SELECT value FROM json_each($keys))",
-            reader =>
-            {
-                var link = (reader.GetInt64(0), reader.GetInt64(1));
-                if (!inputTags.TryGetValue(link, out var list))
-                {
-                    inputTags[link] = list = [];
-                }
-
-                list.Add(new KeyValue(reader.GetString(2), reader.GetString(3)));
-            });
-        ReadRows(connection, transaction, keys, """
+        await ForEachRowAsync(connection, transaction, dialect, "SELECT run_key, dataset_key, key, value FROM input_tags", "run_key", keys, "run_key, dataset_key, key",
+            reader => inputTags.AddTo((reader.GetInt64(0), reader.GetInt64(1)), new KeyValue(reader.GetString(2), reader.GetString(3))),
+            cancellationToken);
+        await ForEachRowAsync(connection, transaction, dialect, """
             SELECT i.run_key, d.dataset_key, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
             FROM inputs i JOIN datasets d ON d.dataset_key = i.dataset_key
-            WHERE i.run_key IN (SELECT value FROM json_each($keys))
-            ORDER BY i.run_key, d.dataset_key
-            """,
+            """, "i.run_key", keys, "i.run_key, d.dataset_key",
             reader =>
             {
                 var runKey = reader.GetInt64(0);
@@ -112,17 +95,18 @@ internal static class RunReader
                     reader.GetNullableString(6), reader.GetNullableString(7));
                 var tags = inputTags.TryGetValue((runKey, reader.GetInt64(1)), out var list) ? list : [];
                 (inputs[index[runKey]] ??= []).Add(new DatasetInput(dataset, tags));
-            });
+            }, cancellationToken);
     }
 
-    private static void ReadRows(SqliteConnection connection, SqliteTransaction transaction, string keys, string sql, Action<SqliteDataReader> row)
+    /// <summary>Rows of <paramref name="select"/> whose <paramref name="keyColumn"/> is one of <paramref name="keys"/>.</summary>
+    public static async Task ForEachRowAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, string select, string keyColumn,
+        IEnumerable<long> keys, string orderBy, Action<DbDataReader> row, CancellationToken cancellationToken)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        command.Parameters.AddWithValue("$keys", keys);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        var parameters = new SqlParameters();
+        var sql = $"{select} WHERE {dialect.InIds(keyColumn, keys, parameters)}" + (orderBy.Length > 0 ? $" ORDER BY {orderBy}" : "");
+        await using var command = SqlReads.Command(connection, transaction, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
             row(reader);
         }
