@@ -2,9 +2,6 @@ using System.Globalization;
 
 namespace Cairn.Storage;
 
-/// <summary>The database's schema is of a version this Cairn cannot use as it is.</summary>
-public sealed class SchemaVersionException(string message) : Exception(message);
-
 /// <summary>
 /// Versioned schema scripts embedded in the assembly (<c>Migrations/&lt;Provider&gt;/NNNN_name.sql</c>) and the rule every
 /// provider applies: an empty database is migrated at start, an older one only on request, a newer one is refused.
