@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Runs every test: the .NET suites (xUnit over real HTTP, SQLite and processes) and the
-# third-party npm `mlflow` client against a running `cairn server`. Installs what they need.
-# Ends with one line "N passed, N failed".
+# Runs every test: the .NET suites (xUnit over real HTTP, SQLite, a throwaway PostgreSQL cluster
+# and processes) and the third-party npm `mlflow` client against a running `cairn server`.
+# Installs what they need. Ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
 out=$(mktemp -d -t cairn-test.XXXXXX)
 server_pid=""
+pg_dir=""
+as_postgres=()
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+  if [ -n "$pg_dir" ]; then
+    "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1
+    rm -rf "$pg_dir"
+  fi
   rm -rf "$out"
 }
 trap cleanup EXIT
@@ -26,6 +32,34 @@ if ! dotnet build Cairn.slnx -c Release --nologo -v quiet; then
   echo "build failed"
   echo "0 passed, 1 failed"
   exit 1
+fi
+
+echo "== starting a throwaway PostgreSQL cluster"
+# The PostgreSQL store suites need a server; they fail (not skip) without CAIRN_TEST_POSTGRES_URI.
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q postgresql >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q postgresql >/dev/null 2>&1; }
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+fi
+if [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ]; then
+  pg_dir=$(mktemp -d -t cairn-pg.XXXXXX)
+  # initdb and postgres refuse to run as root.
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$pg_dir"
+    as_postgres=(runuser -u postgres --)
+  fi
+  pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+  if "${as_postgres[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres --no-sync >"$out/initdb.log" 2>&1 \
+    && "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 start \
+      -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories=$pg_dir -c max_connections=400 -c fsync=off -c full_page_writes=off" >/dev/null; then
+    export CAIRN_TEST_POSTGRES_URI="postgresql://postgres@127.0.0.1:$pg_port/postgres"
+    echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port"
+  else
+    echo "PostgreSQL did not start"; cat "$out/initdb.log" "$pg_dir/server.log" 2>/dev/null; failed=$((failed + 1))
+  fi
+else
+  echo "PostgreSQL is not installed and could not be installed"; failed=$((failed + 1))
 fi
 
 echo "== .NET tests"

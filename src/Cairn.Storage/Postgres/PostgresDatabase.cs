@@ -50,7 +50,14 @@ public sealed class PostgresDatabase : IAsyncDisposable, ISqlReadSource
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        return await read(connection, transaction);
+        try
+        {
+            return await read(connection, transaction);
+        }
+        catch (PostgresException ex) when (ClientMistake(ex) is { } mistake)
+        {
+            throw mistake;
+        }
     }
 
     /// <summary>
@@ -73,6 +80,10 @@ public sealed class PostgresDatabase : IAsyncDisposable, ISqlReadSource
             {
                 await transaction.RollbackAsync(CancellationToken.None);
             }
+            catch (PostgresException ex) when (ClientMistake(ex) is { } mistake)
+            {
+                throw mistake;
+            }
         }
     }
 
@@ -82,6 +93,15 @@ public sealed class PostgresDatabase : IAsyncDisposable, ISqlReadSource
             await work(write);
             return true;
         }, cancellationToken);
+
+    /// <summary>
+    /// Text PostgreSQL cannot hold (a NUL character) comes from the request, not from a fault of ours: it is a 400,
+    /// where SQLite would have stored it.
+    /// </summary>
+    private static Core.CairnException? ClientMistake(PostgresException exception) =>
+        exception.SqlState is PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter
+            ? Core.CairnException.InvalidParameter("Text values cannot contain the NUL character (\\u0000) or invalid UTF-8.")
+            : null;
 
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 }

@@ -22,3 +22,5 @@ public sealed class LoggedModelApiOnPostgresTests(PostgresCairnServer server) : 
 public sealed class ConcurrentWritersOnPostgresTests(PostgresCairnServer server) : ConcurrentWritersTests(server), IClassFixture<PostgresCairnServer>;
 
 public sealed class GoldenShapeOnPostgresTests(PostgresCairnServer server) : GoldenShapeTests(server), IClassFixture<PostgresCairnServer>;
+
+public sealed class MalformedInputOnPostgresTests(PostgresCairnServer server) : MalformedInputTests(server), IClassFixture<PostgresCairnServer>;

@@ -13,6 +13,8 @@ public abstract class TrackingStoreContract<TBackend>(TBackend backend) : IClass
 {
     private readonly ITrackingStore _store = backend.Tracking;
 
+    protected ITrackingStore Store => _store;
+
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private async Task<(ExperimentId Experiment, RunId Run)> NewRunAsync(long startTime = 1)
@@ -219,4 +221,18 @@ public abstract class TrackingStoreContract<TBackend>(TBackend backend) : IClass
 
 public sealed class SqliteTrackingStoreTests(SqliteBackend backend) : TrackingStoreContract<SqliteBackend>(backend);
 
-public sealed class PostgresTrackingStoreTests(PostgresBackend backend) : TrackingStoreContract<PostgresBackend>(backend);
+public sealed class PostgresTrackingStoreTests(PostgresBackend backend) : TrackingStoreContract<PostgresBackend>(backend)
+{
+    [Fact]
+    public async Task NulCharacter_IsAClientError_AndNothingOfTheBatchIsStored()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var experiment = await Store.CreateExperimentAsync("nul-" + Guid.NewGuid().ToString("N"), null, [], cancel);
+        var run = await Store.CreateRunAsync(new NewRun(experiment, null, "r", 1, []), cancel);
+
+        var error = await Assert.ThrowsAsync<CairnException>(() => Store.LogBatchAsync(run.Info.RunId,
+            new LogBatch([new Metric("m", 1, 1, 1)], [new KeyValue("p", "a\0b")], []), cancel));
+        Assert.Equal(ErrorCode.InvalidParameterValue, error.Code);
+        Assert.Empty((await Store.GetRunAsync(run.Info.RunId, cancel))!.Data.Metrics);
+    }
+}
