@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# Runs every test: the .NET suites (xUnit over real HTTP, SQLite, processes and an S3-protocol server) and
-# the third-party npm `mlflow` client against a running `cairn server`. Installs what they need.
-# Ends with one line "N passed, N failed".
+# Runs every test: the .NET suites (xUnit over real HTTP, SQLite, a throwaway PostgreSQL cluster, an
+# S3-protocol server and processes) and the third-party npm `mlflow` client against a running `cairn server`.
+# Installs what they need. Ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
 out=$(mktemp -d -t cairn-test.XXXXXX)
 server_pid=""
 s3_pid=""
+pg_dir=""
+as_postgres=()
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
   [ -n "$s3_pid" ] && kill "$s3_pid" 2>/dev/null
+  if [ -n "$pg_dir" ]; then
+    "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1
+    rm -rf "$pg_dir"
+  fi
   rm -rf "$out"
 }
 trap cleanup EXIT
@@ -50,6 +56,34 @@ curl -s "http://127.0.0.1:$s3_port/" >/dev/null 2>&1 || { echo "S3 test server d
 # s3rver accepts the fixed credentials S3RVER/S3RVER. Without these variables the S3 tests fail, never skip.
 export CAIRN_TEST_S3_ENDPOINT="http://127.0.0.1:$s3_port" CAIRN_TEST_S3_BUCKET=cairn-test
 export CAIRN_TEST_S3_ACCESS_KEY=S3RVER CAIRN_TEST_S3_SECRET_KEY=S3RVER
+
+echo "== starting a throwaway PostgreSQL cluster"
+# The PostgreSQL store suites need a server; they fail (not skip) without CAIRN_TEST_POSTGRES_URI.
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q postgresql >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q postgresql >/dev/null 2>&1; }
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+fi
+if [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ]; then
+  pg_dir=$(mktemp -d -t cairn-pg.XXXXXX)
+  # initdb and postgres refuse to run as root.
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$pg_dir"
+    as_postgres=(runuser -u postgres --)
+  fi
+  pg_port=$(free_port)
+  if "${as_postgres[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres --no-sync >"$out/initdb.log" 2>&1 \
+    && "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 start \
+      -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories=$pg_dir -c max_connections=400 -c fsync=off -c full_page_writes=off" >/dev/null; then
+    export CAIRN_TEST_POSTGRES_URI="postgresql://postgres@127.0.0.1:$pg_port/postgres"
+    echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port"
+  else
+    echo "PostgreSQL did not start"; cat "$out/initdb.log" "$pg_dir/server.log" 2>/dev/null; failed=$((failed + 1))
+  fi
+else
+  echo "PostgreSQL is not installed and could not be installed"; failed=$((failed + 1))
+fi
 
 echo "== .NET tests"
 for project in tests/*/*.Tests.csproj; do

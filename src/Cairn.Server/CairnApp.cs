@@ -58,7 +58,7 @@ public static class CairnApp
         await app.StartAsync(cancellationToken);
         var address = app.Urls.First();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cairn");
-        ServerLog.Listening(logger, address, app.Services.GetRequiredService<IOptions<StorageOptions>>().Value.BackendStoreUri);
+        ServerLog.Listening(logger, address, Cairn.Storage.BackendStoreUri.Redact(app.Services.GetRequiredService<IOptions<StorageOptions>>().Value.BackendStoreUri));
         return new Uri(address);
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Cairn.Storage;
+using Cairn.Storage.Postgres;
 using Cairn.Storage.Sqlite;
 
 namespace Cairn.Cli.Commands;
@@ -9,7 +10,7 @@ internal sealed class DbCommand(IConsoleOutput console)
 {
     private readonly Option<string> _backendStoreUri = new("--backend-store-uri")
     {
-        Description = "Metadata store to upgrade (default sqlite:///cairn-data/cairn.db).",
+        Description = "Metadata store to upgrade: sqlite:///path.db or postgresql://user:password@host:port/database (default sqlite:///cairn-data/cairn.db).",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CAIRN_STORAGE__BACKENDSTOREURI") ?? "sqlite:///cairn-data/cairn.db",
     };
 
@@ -28,11 +29,13 @@ internal sealed class DbCommand(IConsoleOutput console)
         try
         {
             var uri = BackendStoreUri.Parse(result.GetValue(_backendStoreUri)!, Directory.GetCurrentDirectory());
-            var version = SqliteMigrator.Upgrade(uri.Location);
-            console.Info($"Database {uri.Location} is at schema version {version}.");
+            var (version, where) = uri.Provider == BackendStoreUri.Postgres
+                ? (PostgresMigrator.Upgrade(uri.Location), BackendStoreUri.Describe(uri.Location))
+                : (SqliteMigrator.Upgrade(uri.Location), uri.Location);
+            console.Info($"Database {where} is at schema version {version}.");
             return Task.FromResult(ExitCodes.Success);
         }
-        catch (Exception exception) when (exception is SchemaVersionException or ArgumentException)
+        catch (Exception exception) when (exception is SchemaVersionException or StorageUnavailableException or ArgumentException)
         {
             console.Error(exception.Message);
             return Task.FromResult(ExitCodes.InvalidConfiguration);

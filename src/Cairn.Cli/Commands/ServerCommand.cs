@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Cairn.Server;
-using Cairn.Storage.Sqlite;
+using Cairn.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +13,7 @@ internal sealed class ServerCommand(IConsoleOutput console)
     private readonly Option<int?> _port = new("--port", "-p") { Description = "Port to listen on (default 5000; 0 picks a free port)." };
     private readonly Option<string> _backendStoreUri = new("--backend-store-uri")
     {
-        Description = "Metadata store, e.g. sqlite:///cairn-data/cairn.db (relative) or sqlite:////abs/path.db (default sqlite:///cairn-data/cairn.db).",
+        Description = "Metadata store: sqlite:///cairn-data/cairn.db (relative), sqlite:////abs/path.db, or postgresql://user:password@host:port/database (default sqlite:///cairn-data/cairn.db).",
     };
 
     private readonly Option<string> _artifactsDestination = new("--artifacts-destination")
@@ -54,7 +54,7 @@ internal sealed class ServerCommand(IConsoleOutput console)
             await app.WaitForShutdownAsync(cancellationToken);
             return ExitCodes.Success;
         }
-        catch (Exception exception) when (exception is SchemaVersionException or ArgumentException or OptionsValidationException or FormatException)
+        catch (Exception exception) when (exception is SchemaVersionException or StorageUnavailableException or ArgumentException or OptionsValidationException or FormatException)
         {
             console.Error(exception.Message);
             return ExitCodes.InvalidConfiguration;

@@ -2,6 +2,7 @@ using Cairn.Core.Artifacts;
 using Cairn.Core.Registry;
 using Cairn.Core.Tracking;
 using Cairn.Storage;
+using Cairn.Storage.Postgres;
 using Cairn.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -14,26 +15,50 @@ public static class StorageExtensions
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ArtifactOptions>().BindConfiguration(ArtifactOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(services =>
+
+        // The provider decides which classes exist, so the URI is read (and a bad one refused) while composing.
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var uri = BackendStoreUri.Parse(storage.BackendStoreUri, Directory.GetCurrentDirectory());
+        if (uri.Provider == BackendStoreUri.Postgres)
         {
-            var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var uri = BackendStoreUri.Parse(options.BackendStoreUri, Directory.GetCurrentDirectory());
-            return SqliteDatabase.Open(uri.Location);
-        });
-        builder.Services.AddSingleton<SqliteTrackingStore>();
-        builder.Services.AddSingleton<ITrackingStore>(services => services.GetRequiredService<SqliteTrackingStore>());
+            AddPostgres(builder.Services, uri.Location);
+        }
+        else
+        {
+            AddSqlite(builder.Services, uri.Location);
+        }
+
         builder.Services.AddOptions<Features.Registry.RegistryOptions>().BindConfiguration(Features.Registry.RegistryOptions.Section);
         builder.Services.AddSingleton(services =>
         {
             var options = services.GetRequiredService<IOptions<Features.Registry.RegistryOptions>>().Value;
             return new ApprovalPolicy(options.RequireApproval, options.ProtectedAliases.ToHashSet(StringComparer.Ordinal));
         });
-        builder.Services.AddSingleton<IModelRegistryStore, SqliteRegistryStore>();
-        builder.Services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
-        builder.Services.AddSingleton<ILoggedModelStore, SqliteLoggedModelStore>();
         builder.Services.AddSingleton(services =>
             ArtifactStoreFactory.Create(services.GetRequiredService<IOptions<ArtifactOptions>>().Value, Directory.GetCurrentDirectory()));
         return builder;
+    }
+
+    private static void AddSqlite(IServiceCollection services, string path)
+    {
+        services.AddSingleton(_ => SqliteDatabase.Open(path));
+        services.AddSingleton<SqliteTrackingStore>();
+        services.AddSingleton<ITrackingStore>(s => s.GetRequiredService<SqliteTrackingStore>());
+        services.AddSingleton<IModelRegistryStore, SqliteRegistryStore>();
+        services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
+        services.AddSingleton<ILoggedModelStore, SqliteLoggedModelStore>();
+        services.AddSingleton<PrepareStorage>(s => s.GetRequiredService<SqliteTrackingStore>().EnsureDefaultExperimentAsync);
+    }
+
+    private static void AddPostgres(IServiceCollection services, string connectionString)
+    {
+        services.AddSingleton(_ => PostgresDatabase.Open(connectionString));
+        services.AddSingleton<PostgresTrackingStore>();
+        services.AddSingleton<ITrackingStore>(s => s.GetRequiredService<PostgresTrackingStore>());
+        services.AddSingleton<IModelRegistryStore, PostgresRegistryStore>();
+        services.AddSingleton<IWebhookStore, PostgresWebhookStore>();
+        services.AddSingleton<ILoggedModelStore, PostgresLoggedModelStore>();
+        services.AddSingleton<PrepareStorage>(s => s.GetRequiredService<PostgresTrackingStore>().EnsureDefaultExperimentAsync);
     }
 
     /// <summary>
@@ -43,8 +68,10 @@ public static class StorageExtensions
     /// </summary>
     public static async Task InitializeStorageAsync(this WebApplication app)
     {
-        var store = app.Services.GetRequiredService<SqliteTrackingStore>();
-        await store.EnsureDefaultExperimentAsync(CancellationToken.None);
+        await app.Services.GetRequiredService<PrepareStorage>()(CancellationToken.None);
         app.Services.GetRequiredService<IArtifactStore>();
     }
 }
+
+/// <summary>What the chosen provider does once at start-up: create MLflow's default experiment "0" if it is missing.</summary>
+internal delegate Task PrepareStorage(CancellationToken cancellationToken);

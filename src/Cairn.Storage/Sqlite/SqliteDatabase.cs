@@ -1,9 +1,11 @@
+using System.Data.Common;
+using Cairn.Storage.Sql;
 using Microsoft.Data.Sqlite;
 
 namespace Cairn.Storage.Sqlite;
 
 /// <summary>One SQLite file: pooled read connections and the single serialising writer.</summary>
-public sealed class SqliteDatabase : IAsyncDisposable
+public sealed class SqliteDatabase : IAsyncDisposable, ISqlReadSource
 {
     private readonly string _connectionString;
 
@@ -51,6 +53,15 @@ public sealed class SqliteDatabase : IAsyncDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         return connection;
+    }
+
+    SqlDialect ISqlReadSource.Dialect => SqlDialect.Sqlite;
+
+    async Task<T> ISqlReadSource.ReadAsync<T>(Func<DbConnection, DbTransaction, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await using var connection = OpenReader();
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        return await read(connection, transaction);
     }
 
     internal static void Execute(SqliteConnection connection, string sql)

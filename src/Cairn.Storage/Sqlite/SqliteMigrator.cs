@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using Microsoft.Data.Sqlite;
 
 namespace Cairn.Storage.Sqlite;
@@ -10,25 +9,14 @@ namespace Cairn.Storage.Sqlite;
 /// </summary>
 public static class SqliteMigrator
 {
-    public static IReadOnlyList<(int Version, string Name, string Sql)> Scripts { get; } = LoadScripts();
+    public static IReadOnlyList<(int Version, string Name, string Sql)> Scripts { get; } = SchemaScripts.Load("Sqlite");
 
     public static int LatestVersion => Scripts[^1].Version;
 
     internal static void Migrate(SqliteConnection connection, bool upgradeExisting = false)
     {
         var current = CurrentVersion(connection);
-        if (current > LatestVersion)
-        {
-            throw new SchemaVersionException(
-                $"The database schema is version {current}, newer than this Cairn knows ({LatestVersion}). Upgrade Cairn.");
-        }
-
-        if (current > 0 && current < LatestVersion && !upgradeExisting)
-        {
-            throw new SchemaVersionException(
-                $"The database schema is version {current} and this Cairn needs {LatestVersion}. Back up the database, then run 'cairn db upgrade'.");
-        }
-
+        SchemaScripts.CheckVersion(current, LatestVersion, upgradeExisting);
         foreach (var (version, name, sql) in Scripts.Where(s => s.Version > current))
         {
             using var transaction = connection.BeginTransaction();
@@ -63,22 +51,4 @@ public static class SqliteMigrator
         command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
         return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
-
-    private static List<(int, string, string)> LoadScripts()
-    {
-        var assembly = typeof(SqliteMigrator).Assembly;
-        const string marker = ".Migrations.Sqlite.";
-        var scripts = new List<(int, string, string)>();
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.Contains(marker, StringComparison.Ordinal)))
-        {
-            var fileName = resource[(resource.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..];
-            var version = int.Parse(fileName[..4], CultureInfo.InvariantCulture);
-            using var reader = new StreamReader(assembly.GetManifestResourceStream(resource)!);
-            scripts.Add((version, Path.GetFileNameWithoutExtension(fileName), reader.ReadToEnd()));
-        }
-
-        return scripts.OrderBy(s => s.Item1).ToList();
-    }
 }
-
-public sealed class SchemaVersionException(string message) : Exception(message);

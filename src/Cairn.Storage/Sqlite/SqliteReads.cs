@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Cairn.Storage.Sqlite;
 
-/// <summary>Read helpers shared by the SQLite stores: snapshots, commands and id lists for <c>json_each</c>.</summary>
+/// <summary>Read helpers of the SQLite stores' own queries: snapshots and commands.</summary>
 internal static class SqliteReads
 {
     /// <summary>Several queries that must agree with each other run in one read transaction (one snapshot).</summary>
@@ -20,7 +20,4 @@ internal static class SqliteReads
         command.Transaction = transaction;
         return command;
     }
-
-    /// <summary>Ids as a JSON array, so a whole page of keys travels as one parameter into <c>json_each</c>.</summary>
-    public static string JsonIdList(IEnumerable<long> ids) => "[" + string.Join(",", ids) + "]";
 }

@@ -33,25 +33,5 @@ public sealed partial class SqliteRegistryStore
     }
 
     public Task<Page<AuditEvent>> GetAuditTrailAsync(string name, int maxResults, long offset, CancellationToken cancellationToken) =>
-        Task.FromResult(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
-        {
-            // Follow the model across renames by its key, and keep the events of earlier models that had this name.
-            using var command = Command(connection, transaction, """
-                SELECT event_id, timestamp, actor, action, model_name, version, subject, before, after FROM registry_audit
-                WHERE model_key = (SELECT model_key FROM registered_models WHERE name = $name) OR model_name = $name
-                ORDER BY event_id DESC LIMIT $limit OFFSET $offset
-                """);
-            command.Parameters.AddWithValue("$name", name);
-            command.Parameters.AddWithValue("$limit", maxResults + 1);
-            command.Parameters.AddWithValue("$offset", offset);
-            var events = new List<AuditEvent>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                events.Add(new AuditEvent(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    reader.GetNullableInt64(5), reader.GetNullableString(6), reader.GetNullableString(7), reader.GetNullableString(8)));
-            }
-
-            return ToPage(events, new RegistryQuery([], [], maxResults, offset));
-        }));
+        _reads.GetAuditTrailAsync(name, maxResults, offset, cancellationToken);
 }

@@ -2,14 +2,14 @@ using Cairn.Core;
 using Cairn.Core.Registry;
 using Cairn.Core.Search;
 using Cairn.Core.Tracking;
-using Microsoft.Data.Sqlite;
+using Cairn.Storage.Sql;
 
 namespace Cairn.Storage.Sqlite;
 
 /// <summary>The model registry on SQLite, sharing the tracking database and its single writer.</summary>
 public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimeProvider time, ApprovalPolicy policy) : IModelRegistryStore
 {
-    private const string DeletedVersionFilter = "v.deleted = 0";
+    private readonly RegistryReads _reads = new(database);
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -35,10 +35,7 @@ public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimePro
             return name;
         }, cancellationToken);
 
-    public Task<RegisteredModel> GetModelAsync(string name, CancellationToken cancellationToken) =>
-        Task.FromResult(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
-            LoadModels(connection, transaction, "SELECT model_key FROM registered_models WHERE name = $p0", Parameters(name)).FirstOrDefault()
-            ?? throw ModelNotFound(name)));
+    public Task<RegisteredModel> GetModelAsync(string name, CancellationToken cancellationToken) => _reads.GetModelAsync(name, cancellationToken);
 
     public Task<RegisteredModel> RenameModelAsync(string name, string newName, Actor actor, CancellationToken cancellationToken) =>
         WriteThenRead(context =>
@@ -74,35 +71,11 @@ public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimePro
             Audit(context, actor, AuditActions.DeleteModel, key, name, before: name);
         }, cancellationToken);
 
-    public Task<Page<RegisteredModel>> SearchModelsAsync(RegistryQuery query, CancellationToken cancellationToken)
-    {
-        var parameters = new SqlParameters();
-        var where = new List<string> { PromptRule(query.Filter, "registered_model_tags", "t.model_key = m.model_key", parameters) };
-        foreach (var term in query.Filter.Where(t => !IsPromptTerm(t)))
-        {
-            where.Add(term.Entity == FilterEntity.Tag
-                ? $"EXISTS (SELECT 1 FROM registered_model_tags t WHERE t.model_key = m.model_key AND t.key = {parameters.Add(term.Key)} AND {SqlPatterns.Compare("t.value", term.Op, ((StringValue)term.Value).Value, parameters)})"
-                : SqlPatterns.Compare("m.name", term.Op, ((StringValue)term.Value).Value, parameters));
-        }
-
-        var order = query.OrderBy.Select(t => $"m.{t.Key} {(t.Ascending ? "ASC" : "DESC")}").ToList();
-        if (!query.OrderBy.Any(t => t.Key == RegistrySearch.Name))
-        {
-            order.Add("m.name ASC");
-        }
-
-        var sql = $"SELECT m.model_key FROM registered_models m WHERE {string.Join(" AND ", where)} ORDER BY {string.Join(", ", order)} LIMIT {query.MaxResults + 1} OFFSET {query.Offset}";
-        var models = SqliteReads.ReadSnapshot(database, (connection, transaction) => LoadModels(connection, transaction, sql, parameters));
-        return Task.FromResult(ToPage(models, query));
-    }
+    public Task<Page<RegisteredModel>> SearchModelsAsync(RegistryQuery query, CancellationToken cancellationToken) =>
+        _reads.SearchModelsAsync(query, cancellationToken);
 
     public Task<IReadOnlyList<ModelVersion>> GetLatestVersionsAsync(string name, IReadOnlyList<string> stages, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ModelVersion>>(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
-        {
-            var model = LoadModels(connection, transaction, "SELECT model_key FROM registered_models WHERE name = $p0", Parameters(name)).FirstOrDefault()
-                ?? throw ModelNotFound(name);
-            return model.LatestVersions.Where(v => stages.Count == 0 || stages.Contains(v.CurrentStage)).ToList();
-        }));
+        _reads.GetLatestVersionsAsync(name, stages, cancellationToken);
 
     public Task SetModelTagAsync(string name, KeyValue tag, Actor actor, CancellationToken cancellationToken) =>
         database.Writer.ExecuteAsync(context => UpsertModelTag(context, actor, RequireModel(context, name), name, tag), cancellationToken);
@@ -152,49 +125,8 @@ public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimePro
             }
         }, cancellationToken);
 
-    public async Task<ModelVersion> GetVersionByAliasAsync(string name, string alias, CancellationToken cancellationToken)
-    {
-        var model = await GetModelAsync(name, cancellationToken);
-        var target = model.Aliases.FirstOrDefault(a => a.Alias == alias)
-            ?? throw CairnException.InvalidParameter($"Registered model alias {alias} not found.");
-        return await GetVersionAsync(name, target.Version, cancellationToken);
-    }
-
-    private const string PromptTag = "mlflow.prompt.is_prompt";
-
-    private static bool IsPromptTerm(Comparison term) =>
-        term.Entity == FilterEntity.Tag && term.Key == PromptTag && term.Op is Comparator.Equal or Comparator.NotEqual
-        && term.Value is StringValue { Value: "true" };
-
-    /// <summary>
-    /// MLflow 3's prompt rule: <c>tags.`mlflow.prompt.is_prompt` = 'true'</c> selects prompts only; <c>!= 'true'</c>, or no
-    /// prompt condition at all, excludes prompts, and models without the tag count as "not a prompt".
-    /// </summary>
-    private static string PromptRule(IReadOnlyList<Comparison> filter, string table, string link, SqlParameters parameters)
-    {
-        var promptsOnly = filter.Any(t => IsPromptTerm(t) && t.Op == Comparator.Equal);
-        var exists = $"EXISTS (SELECT 1 FROM {table} t WHERE {link} AND t.key = {parameters.Add(PromptTag)} AND t.value = 'true')";
-        return promptsOnly ? exists : "NOT " + exists;
-    }
-
-    private static SqlParameters Parameters(string value)
-    {
-        var parameters = new SqlParameters();
-        parameters.Add(value);
-        return parameters;
-    }
-
-    private static Page<T> ToPage<T>(List<T> items, RegistryQuery query)
-    {
-        string? token = null;
-        if (items.Count > query.MaxResults)
-        {
-            items.RemoveAt(items.Count - 1);
-            token = PageToken.Encode(query.Offset + query.MaxResults);
-        }
-
-        return new Page<T>(items, token);
-    }
+    public Task<ModelVersion> GetVersionByAliasAsync(string name, string alias, CancellationToken cancellationToken) =>
+        _reads.GetVersionByAliasAsync(name, alias, cancellationToken);
 
     private async Task<RegisteredModel> WriteThenRead(Func<WriteContext, string> write, CancellationToken cancellationToken)
     {
@@ -260,15 +192,7 @@ public sealed partial class SqliteRegistryStore(SqliteDatabase database, TimePro
         }
     }
 
-    private static CairnException ModelNotFound(string name) => CairnException.NotFound($"Registered Model with name={name} not found");
+    private static CairnException ModelNotFound(string name) => StoreErrors.ModelNotFound(name);
 
-    private static CairnException VersionNotFound(string name, long version) =>
-        CairnException.NotFound($"Model Version (name={name}, version={version}) not found");
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, SqlParameters? parameters = null)
-    {
-        var command = SqliteReads.CreateCommand(connection, transaction, sql);
-        parameters?.ApplyTo(command);
-        return command;
-    }
+    private static CairnException VersionNotFound(string name, long version) => StoreErrors.VersionNotFound(name, version);
 }

@@ -1,14 +1,11 @@
 using Cairn.Core;
-using Cairn.Core.Search;
 using Cairn.Core.Tracking;
-using Microsoft.Data.Sqlite;
+using Cairn.Storage.Sql;
 
 namespace Cairn.Storage.Sqlite;
 
 public sealed partial class SqliteTrackingStore
 {
-    private const string ExperimentColumns = "experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time";
-
     /// <summary>Creates the default experiment "0" on an empty database.</summary>
     public Task EnsureDefaultExperimentAsync(CancellationToken cancellationToken) =>
         database.Writer.ExecuteAsync(context =>
@@ -47,34 +44,12 @@ public sealed partial class SqliteTrackingStore
             return id;
         }, cancellationToken);
 
-    public Task<Experiment?> GetExperimentAsync(ExperimentId id, CancellationToken cancellationToken) =>
-        Task.FromResult(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
-            LoadExperiments(connection, transaction, $"SELECT {ExperimentColumns} FROM experiments WHERE experiment_id = $p0", id.Value).FirstOrDefault()));
+    public Task<Experiment?> GetExperimentAsync(ExperimentId id, CancellationToken cancellationToken) => _reads.GetExperimentAsync(id, cancellationToken);
 
-    public Task<Experiment?> GetExperimentByNameAsync(string name, CancellationToken cancellationToken) =>
-        Task.FromResult(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
-            LoadExperiments(connection, transaction, $"SELECT {ExperimentColumns} FROM experiments WHERE name = $p0", name).FirstOrDefault()));
+    public Task<Experiment?> GetExperimentByNameAsync(string name, CancellationToken cancellationToken) => _reads.GetExperimentByNameAsync(name, cancellationToken);
 
-    public Task<Page<Experiment>> SearchExperimentsAsync(ExperimentQuery query, CancellationToken cancellationToken)
-    {
-        var parameters = new SqlParameters();
-        var where = new List<string> { ViewTypeCondition("lifecycle_stage", query.ViewType) };
-        foreach (var term in query.Filter)
-        {
-            where.Add(ExperimentCondition(term, parameters));
-        }
-
-        var order = ExperimentOrder(query.OrderBy);
-        var sql = $"""
-            SELECT {ExperimentColumns} FROM experiments
-            WHERE {string.Join(" AND ", where)}
-            ORDER BY {order}
-            LIMIT {query.MaxResults + 1} OFFSET {query.Offset}
-            """;
-        var experiments = SqliteReads.ReadSnapshot(database, (connection, transaction) => LoadExperiments(connection, transaction, sql, parameters));
-        var token = experiments.Count > query.MaxResults ? PageToken.Encode(query.Offset + query.MaxResults) : null;
-        return Task.FromResult(new Page<Experiment>(experiments.Take(query.MaxResults).ToList(), token));
-    }
+    public Task<Page<Experiment>> SearchExperimentsAsync(ExperimentQuery query, CancellationToken cancellationToken) =>
+        _reads.SearchExperimentsAsync(query, cancellationToken);
 
     public Task DeleteExperimentAsync(ExperimentId id, CancellationToken cancellationToken) =>
         SetExperimentStage(id, from: ActiveStage, to: DeletedStage, cancellationToken);
@@ -107,7 +82,7 @@ public sealed partial class SqliteTrackingStore
             var stage = ExperimentStage(context, id) ?? throw ExperimentNotFound(id);
             if (stage != ActiveStage)
             {
-                throw CairnException.InvalidParameter($"The experiment {id} must be in the 'active' state. Current state is deleted.");
+                throw StoreErrors.ExperimentNotActive(id);
             }
 
             UpsertExperimentTag(context, id, tag);
@@ -141,93 +116,4 @@ public sealed partial class SqliteTrackingStore
             INSERT INTO experiment_tags (experiment_id, key, value) VALUES ($id, $key, $value)
             ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value
             """).Bind("$id", id.Value).Bind("$key", tag.Key).Bind("$value", tag.Value).ExecuteNonQuery();
-
-    private static List<Experiment> LoadExperiments(SqliteConnection connection, SqliteTransaction transaction, string sql, object value)
-    {
-        var parameters = new SqlParameters();
-        parameters.Add(value);
-        return LoadExperiments(connection, transaction, sql, parameters);
-    }
-
-    private static List<Experiment> LoadExperiments(SqliteConnection connection, SqliteTransaction transaction, string sql, SqlParameters parameters)
-    {
-        var rows = new List<Experiment>();
-        using (var command = SqliteReads.CreateCommand(connection, transaction, sql))
-        {
-            parameters.ApplyTo(command);
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(new Experiment(new ExperimentId(reader.GetInt64(0)), reader.GetString(1), reader.GetString(2),
-                    ParseStage(reader.GetString(3)), reader.GetInt64(4), reader.GetInt64(5), []));
-            }
-        }
-
-        if (rows.Count == 0)
-        {
-            return rows;
-        }
-
-        var tags = new Dictionary<long, List<KeyValue>>();
-        using (var command = SqliteReads.CreateCommand(connection, transaction,
-            "SELECT experiment_id, key, value FROM experiment_tags WHERE experiment_id IN (SELECT value FROM json_each($ids))"))
-        {
-            command.Parameters.AddWithValue("$ids", SqliteReads.JsonIdList(rows.Select(r => r.Id.Value)));
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                var id = reader.GetInt64(0);
-                if (!tags.TryGetValue(id, out var list))
-                {
-                    tags[id] = list = [];
-                }
-
-                list.Add(new KeyValue(reader.GetString(1), reader.GetString(2)));
-            }
-        }
-
-        return rows.Select(r => tags.TryGetValue(r.Id.Value, out var list) ? r with { Tags = list } : r).ToList();
-    }
-
-    private static string ExperimentCondition(Comparison term, SqlParameters parameters)
-    {
-        if (term.Entity == FilterEntity.Tag && term.Op.IsPresence())
-        {
-            var exists = $"EXISTS (SELECT 1 FROM experiment_tags t WHERE t.experiment_id = experiments.experiment_id AND t.key = {parameters.Add(term.Key)})";
-            return term.Op == Comparator.IsNull ? "NOT " + exists : exists;
-        }
-
-        if (term.Entity == FilterEntity.Tag)
-        {
-            var value = ((StringValue)term.Value).Value;
-            return $"EXISTS (SELECT 1 FROM experiment_tags t WHERE t.experiment_id = experiments.experiment_id AND t.key = {parameters.Add(term.Key)} AND {SqlPatterns.Compare("t.value", term.Op, value, parameters)})";
-        }
-
-        return term.Key == ExperimentSearch.Name
-            ? SqlPatterns.Compare("name", term.Op, ((StringValue)term.Value).Value, parameters)
-            : SqlPatterns.NumberCompare(term.Key, term.Op, ((NumberValue)term.Value).Value, parameters);
-    }
-
-    private static string ExperimentOrder(IReadOnlyList<OrderTerm> orderBy)
-    {
-        if (orderBy.Count == 0)
-        {
-            return "creation_time DESC, experiment_id ASC";
-        }
-
-        var clauses = orderBy.Select(t => $"{t.Key} {(t.Ascending ? "ASC" : "DESC")}").ToList();
-        if (!orderBy.Any(t => t.Key == ExperimentSearch.ExperimentIdKey))
-        {
-            clauses.Add("experiment_id DESC");
-        }
-
-        return string.Join(", ", clauses);
-    }
-
-    internal static string ViewTypeCondition(string column, ViewType viewType) => viewType switch
-    {
-        ViewType.ActiveOnly => $"{column} = 'active'",
-        ViewType.DeletedOnly => $"{column} = 'deleted'",
-        _ => "1 = 1",
-    };
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using Cairn.Core;
 using Cairn.Core.Tracking;
+using Cairn.Storage.Sql;
 
 namespace Cairn.Storage.Sqlite;
 
@@ -51,7 +52,7 @@ public sealed partial class SqliteTrackingStore
             {
                 var modelKey = context.Command("SELECT model_key FROM logged_models WHERE model_id = $id AND lifecycle_stage = 'active'")
                     .Bind("$id", modelId).ExecuteScalar() as long?
-                    ?? throw CairnException.NotFound($"Logged model with ID '{modelId}' not found.");
+                    ?? throw StoreErrors.LoggedModelNotFound(modelId);
                 context.Command("INSERT OR IGNORE INTO run_model_inputs (run_key, model_key) VALUES ($run, $model)")
                     .Bind("$run", run.RunKey).Bind("$model", modelKey).ExecuteNonQuery();
             }
@@ -128,8 +129,8 @@ public sealed partial class SqliteTrackingStore
     {
         var modelKey = context.Command("SELECT model_key FROM logged_models WHERE model_id = $id AND lifecycle_stage = 'active'")
             .Bind("$id", modelMetric.ModelId).ExecuteScalar() as long?
-            ?? throw CairnException.NotFound($"Logged model with ID '{modelMetric.ModelId}' not found.");
-        var (value, isNan) = ToStored(modelMetric.Metric.Value);
+            ?? throw StoreErrors.LoggedModelNotFound(modelMetric.ModelId);
+        var (value, isNan) = StoredMetrics.ToStored(modelMetric.Metric.Value);
         context.Command("""
             INSERT OR IGNORE INTO logged_model_metrics (model_key, key, step, timestamp, value, is_nan, run_id, dataset_name, dataset_digest)
             VALUES ($model, $key, $step, $ts, $value, $nan, $run, $dataset, $digest)
@@ -160,7 +161,7 @@ public sealed partial class SqliteTrackingStore
         var summaries = new Dictionary<string, MetricSummary>(StringComparer.Ordinal);
         foreach (var metric in metrics)
         {
-            var (value, isNan) = ToStored(metric.Value);
+            var (value, isNan) = StoredMetrics.ToStored(metric.Value);
             insert.Bind("$key", metric.Key).Bind("$step", metric.Step).Bind("$ts", metric.Timestamp).Bind("$value", value).Bind("$nan", isNan);
             if (insert.ExecuteNonQuery() == 0)
             {
@@ -194,39 +195,6 @@ public sealed partial class SqliteTrackingStore
         {
             upsert.Bind("$key", key).Bind("$value", s.Value).Bind("$nan", s.IsNan).Bind("$ts", s.Timestamp).Bind("$step", s.Step)
                 .Bind("$min", s.Min).Bind("$max", s.Max).Bind("$count", s.Count).ExecuteNonQuery();
-        }
-    }
-
-    /// <summary>Latest point by (step, timestamp, value) and min/max/count of one key within a batch.</summary>
-    private sealed class MetricSummary(long step, long timestamp, double value, long isNan)
-    {
-        public long Step { get; private set; } = step;
-
-        public long Timestamp { get; private set; } = timestamp;
-
-        public double Value { get; private set; } = value;
-
-        public long IsNan { get; private set; } = isNan;
-
-        public double? Min { get; private set; } = isNan != 0 ? null : value;
-
-        public double? Max { get; private set; } = isNan != 0 ? null : value;
-
-        public long Count { get; private set; } = 1;
-
-        public void Add(long step, long timestamp, double value, long isNan)
-        {
-            Count++;
-            if (isNan == 0)
-            {
-                Min = Min is null ? value : Math.Min(Min.Value, value);
-                Max = Max is null ? value : Math.Max(Max.Value, value);
-            }
-
-            if ((step, timestamp, value).CompareTo((Step, Timestamp, Value)) > 0)
-            {
-                (Step, Timestamp, Value, IsNan) = (step, timestamp, value, isNan);
-            }
         }
     }
 }

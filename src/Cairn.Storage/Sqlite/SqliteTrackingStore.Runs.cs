@@ -1,22 +1,18 @@
 using Cairn.Core;
-using Cairn.Core.Search;
 using Cairn.Core.Tracking;
+using Cairn.Storage.Sql;
 
 namespace Cairn.Storage.Sqlite;
 
 public sealed partial class SqliteTrackingStore
 {
-    internal const string RunColumns =
-        "r.run_key, r.run_uuid, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.artifact_uri, r.lifecycle_stage";
-
     public Task<Run> CreateRunAsync(NewRun run, CancellationToken cancellationToken) =>
         database.Writer.ExecuteAsync(context =>
         {
             var stage = ExperimentStage(context, run.ExperimentId) ?? throw ExperimentNotFound(run.ExperimentId);
             if (stage != ActiveStage)
             {
-                throw CairnException.InvalidParameter(
-                    $"The experiment {run.ExperimentId} must be in the 'active' state. Current state is deleted.");
+                throw StoreErrors.ExperimentNotActive(run.ExperimentId);
             }
 
             var id = RunId.New();
@@ -57,7 +53,7 @@ public sealed partial class SqliteTrackingStore
                 UpsertTag(context, run.RunKey, new KeyValue(WellKnownTags.RunName, update.RunName));
             }
 
-            var command = context.Command($"SELECT {RunColumns} FROM runs r WHERE r.run_key = $key").Bind("$key", run.RunKey);
+            var command = context.Command($"SELECT {RunReader.RunColumns} FROM runs r WHERE r.run_key = $key").Bind("$key", run.RunKey);
             using var reader = command.ExecuteReader();
             reader.Read();
             return RunReader.ReadInfo(reader).Info;
@@ -75,40 +71,9 @@ public sealed partial class SqliteTrackingStore
                 .Bind("$stage", stage).Bind("$deleted", stage == DeletedStage ? Now() : null).Bind("$key", run.RunKey).ExecuteNonQuery();
         }, cancellationToken);
 
-    public Task<Run?> GetRunAsync(RunId id, CancellationToken cancellationToken) =>
-        Task.FromResult(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
-        {
-            var parameters = new SqlParameters();
-            var sql = $"SELECT {RunColumns} FROM runs r WHERE r.run_uuid = {parameters.Add(id.Value)}";
-            return RunReader.Load(connection, transaction, sql, parameters, int.MaxValue).FirstOrDefault();
-        }));
+    public Task<Run?> GetRunAsync(RunId id, CancellationToken cancellationToken) => _reads.GetRunAsync(id, cancellationToken);
 
-    public Task<RunInfo?> GetRunInfoAsync(RunId id, CancellationToken cancellationToken) =>
-        Task.FromResult(Read(database, connection =>
-        {
-            using var command = SqliteReads.CreateCommand(connection, null, $"SELECT {RunColumns} FROM runs r WHERE r.run_uuid = $id");
-            command.Parameters.AddWithValue("$id", id.Value);
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? RunReader.ReadInfo(reader).Info : null;
-        }));
+    public Task<RunInfo?> GetRunInfoAsync(RunId id, CancellationToken cancellationToken) => _reads.GetRunInfoAsync(id, cancellationToken);
 
-    public Task<Page<Run>> SearchRunsAsync(RunQuery query, CancellationToken cancellationToken)
-    {
-        if (query.ExperimentIds.Count == 0)
-        {
-            return Task.FromResult(new Page<Run>([], null));
-        }
-
-        var parameters = new SqlParameters();
-        var sql = RunSearchSql.Build(query, parameters);
-        var runs = SqliteReads.ReadSnapshot(database, (connection, transaction) =>
-            RunReader.Load(connection, transaction, sql, parameters, query.MaxResults + 1));
-        var token = runs.Count > query.MaxResults ? PageToken.Encode(query.Offset + query.MaxResults) : null;
-        if (runs.Count > query.MaxResults)
-        {
-            runs.RemoveAt(runs.Count - 1);
-        }
-
-        return Task.FromResult(new Page<Run>(runs, token));
-    }
+    public Task<Page<Run>> SearchRunsAsync(RunQuery query, CancellationToken cancellationToken) => _reads.SearchRunsAsync(query, cancellationToken);
 }

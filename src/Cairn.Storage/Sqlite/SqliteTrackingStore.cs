@@ -1,6 +1,6 @@
 using Cairn.Core;
 using Cairn.Core.Tracking;
-using Microsoft.Data.Sqlite;
+using Cairn.Storage.Sql;
 
 namespace Cairn.Storage.Sqlite;
 
@@ -13,6 +13,8 @@ public sealed partial class SqliteTrackingStore(SqliteDatabase database, TimePro
     private const string ActiveStage = "active";
     private const string DeletedStage = "deleted";
 
+    private readonly TrackingReads _reads = new(database);
+
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private static string StageName(LifecycleStage stage) => stage == LifecycleStage.Active ? ActiveStage : DeletedStage;
@@ -21,21 +23,9 @@ public sealed partial class SqliteTrackingStore(SqliteDatabase database, TimePro
 
     private static string ArtifactUriFor(ExperimentId experiment, RunId run) => $"mlflow-artifacts:/{experiment}/{run}/artifacts";
 
-    /// <summary>SQL has no NaN; infinities are stored as ±double.MaxValue as MLflow's SQL store does.</summary>
-    private static (double Value, long IsNan) ToStored(double value) => value switch
-    {
-        double.NaN => (0, 1),
-        double.PositiveInfinity => (double.MaxValue, 0),
-        double.NegativeInfinity => (double.MinValue, 0),
-        _ => (value, 0),
-    };
+    private static CairnException RunNotFound(RunId id) => StoreErrors.RunNotFound(id);
 
-    private static double FromStored(double value, long isNan) => isNan != 0 ? double.NaN : value;
-
-    private static CairnException RunNotFound(RunId id) => CairnException.NotFound($"Run with id={id} not found");
-
-    private static CairnException ExperimentNotFound(ExperimentId id) =>
-        CairnException.NotFound($"No Experiment with id={id} exists");
+    private static CairnException ExperimentNotFound(ExperimentId id) => StoreErrors.ExperimentNotFound(id);
 
     /// <summary>A run row as the writer needs it to check existence and lifecycle.</summary>
     private readonly record struct RunRow(long RunKey, ExperimentId ExperimentId, bool Active);
@@ -52,15 +42,8 @@ public sealed partial class SqliteTrackingStore(SqliteDatabase database, TimePro
         var run = FindRun(context, id) ?? throw RunNotFound(id);
         if (!run.Active)
         {
-            throw CairnException.InvalidParameter($"The run {id} must be in the 'active' state. Current state is deleted.");
+            throw StoreErrors.RunNotActive(id);
         }
 
         return run;
-    }
-
-    private static T Read<T>(SqliteDatabase database, Func<SqliteConnection, T> read)
-    {
-        using var connection = database.OpenReader();
-        return read(connection);
-    }
-}
+    }}

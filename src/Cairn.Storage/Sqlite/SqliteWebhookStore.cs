@@ -1,10 +1,13 @@
 using Cairn.Core;
 using Cairn.Core.Registry;
+using Cairn.Storage.Sql;
 
 namespace Cairn.Storage.Sqlite;
 
 public sealed class SqliteWebhookStore(SqliteDatabase database, TimeProvider time) : IWebhookStore
 {
+    private readonly WebhookReads _reads = new(database);
+
     public async Task<(Webhook Webhook, string Secret)> CreateWebhookAsync(string url, IReadOnlyList<string> events, string secret, CancellationToken cancellationToken)
     {
         var created = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -14,57 +17,19 @@ public sealed class SqliteWebhookStore(SqliteDatabase database, TimeProvider tim
         return (new Webhook(id, url, events, created), secret);
     }
 
-    public Task<IReadOnlyList<Webhook>> ListWebhooksAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<Webhook>>(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
-        {
-            using var command = SqliteReads.CreateCommand(connection, transaction, "SELECT webhook_id, url, events, created_time FROM webhooks ORDER BY webhook_id");
-            using var reader = command.ExecuteReader();
-            var hooks = new List<Webhook>();
-            while (reader.Read())
-            {
-                hooks.Add(new Webhook(reader.GetInt64(0), reader.GetString(1), reader.GetString(2).Split(','), reader.GetInt64(3)));
-            }
-
-            return hooks;
-        }));
+    public Task<IReadOnlyList<Webhook>> ListWebhooksAsync(CancellationToken cancellationToken) => _reads.ListWebhooksAsync(cancellationToken);
 
     public Task DeleteWebhookAsync(long id, CancellationToken cancellationToken) =>
         database.Writer.ExecuteAsync(context =>
         {
             if (context.Command("DELETE FROM webhooks WHERE webhook_id = $id").Bind("$id", id).ExecuteNonQuery() == 0)
             {
-                throw CairnException.NotFound($"Webhook {id} not found");
+                throw StoreErrors.WebhookNotFound(id);
             }
         }, cancellationToken);
 
     public Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(long webhookId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<WebhookDelivery>>(SqliteReads.ReadSnapshot(database, (connection, transaction) =>
-        {
-            using (var exists = SqliteReads.CreateCommand(connection, transaction, "SELECT 1 FROM webhooks WHERE webhook_id = $id"))
-            {
-                exists.Parameters.AddWithValue("$id", webhookId);
-                if (exists.ExecuteScalar() is null)
-                {
-                    throw CairnException.NotFound($"Webhook {webhookId} not found");
-                }
-            }
-
-            using var command = SqliteReads.CreateCommand(connection, transaction, """
-                SELECT delivery_id, webhook_id, event, payload, status, attempts, next_attempt_time, last_status_code, last_error, created_time, delivered_time
-                FROM webhook_deliveries WHERE webhook_id = $id ORDER BY delivery_id
-                """);
-            command.Parameters.AddWithValue("$id", webhookId);
-            using var reader = command.ExecuteReader();
-            var deliveries = new List<WebhookDelivery>();
-            while (reader.Read())
-            {
-                deliveries.Add(new WebhookDelivery(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    reader.GetInt32(5), reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.GetNullableString(8),
-                    reader.GetInt64(9), reader.GetNullableInt64(10)));
-            }
-
-            return deliveries;
-        }));
+        _reads.ListDeliveriesAsync(webhookId, cancellationToken);
 
     public Task<IReadOnlyList<DueDelivery>> TakeDueDeliveriesAsync(int max, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<DueDelivery>>(SqliteReads.ReadSnapshot(database, (connection, transaction) =>

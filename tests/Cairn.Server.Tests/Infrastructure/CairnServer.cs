@@ -21,13 +21,20 @@ public class CairnServer : IAsyncLifetime
     /// <summary>Settings a fixture adds on top of the defaults (for example, registry governance).</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
+    /// <summary>The metadata store the server is started on: a fresh SQLite file unless a fixture provides another.</summary>
+    protected virtual Task<string> CreateBackendStoreAsync() => Task.FromResult($"sqlite:///{DatabasePath}");
+
+    /// <summary>Removes what <see cref="CreateBackendStoreAsync"/> created beyond the data folder.</summary>
+    protected virtual Task DropBackendStoreAsync() => Task.CompletedTask;
+
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(DataDirectory);
+        var backendStore = await CreateBackendStoreAsync();
         _app = CairnApp.Create(
         [
             "--Server:Port=0",
-            $"--Storage:BackendStoreUri=sqlite:///{DatabasePath}",
+            $"--Storage:BackendStoreUri={backendStore}",
             $"--Artifacts:Destination={ArtifactRoot}",
             "--Logging:LogLevel:Default=Warning",
             .. ExtraArguments,
@@ -44,6 +51,8 @@ public class CairnServer : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+
+        await DropBackendStoreAsync();
 
         try
         {

@@ -4,7 +4,7 @@ using Cairn.Server.Tests.Infrastructure;
 
 namespace Cairn.Server.Tests.Registry;
 
-public sealed class RegistryApiTests(CairnServer server) : IClassFixture<CairnServer>
+public class RegistryApiTests(CairnServer server) : IClassFixture<CairnServer>
 {
     private readonly MlflowHttp _client = server.Client;
 

@@ -4,7 +4,7 @@ using Cairn.Server.Tests.Infrastructure;
 
 namespace Cairn.Server.Tests.Robustness;
 
-public sealed class ConcurrentWritersTests(CairnServer server) : IClassFixture<CairnServer>
+public class ConcurrentWritersTests(CairnServer server) : IClassFixture<CairnServer>
 {
     [Fact]
     public async Task SixtyFourClients_WritingAtOnce_AllSucceedAndNothingIsLost()

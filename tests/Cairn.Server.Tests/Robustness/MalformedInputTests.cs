@@ -10,7 +10,7 @@ namespace Cairn.Server.Tests.Robustness;
 /// A corpus of bad requests, each with the status and error code it must get. None may produce a 500,
 /// none may take long, and the run they target must hold nothing afterwards.
 /// </summary>
-public sealed class MalformedInputTests(CairnServer server) : IClassFixture<CairnServer>
+public class MalformedInputTests(CairnServer server) : IClassFixture<CairnServer>
 {
     private readonly MlflowHttp _client = server.Client;
 

@@ -9,7 +9,7 @@ namespace Cairn.Server.Tests.Tracking;
 /// Ids and server clock times are replaced by placeholders; everything else must match byte for byte.
 /// Set CAIRN_UPDATE_GOLDEN=1 to rewrite the files after an intended change, then review the diff.
 /// </summary>
-public sealed class GoldenShapeTests(CairnServer server) : IClassFixture<CairnServer>
+public class GoldenShapeTests(CairnServer server) : IClassFixture<CairnServer>
 {
     private static readonly string[] ServerClockFields = ["creation_time", "last_update_time", "creation_timestamp", "last_updated_timestamp"];
     private readonly MlflowHttp _client = server.Client;

@@ -6,7 +6,7 @@ using Cairn.Server.Tests.Infrastructure;
 namespace Cairn.Server.Tests.Tracking;
 
 /// <summary>The MLflow 3.x log_model wire sequence, request by request, as the 3.x client sends it.</summary>
-public sealed class LoggedModelApiTests(CairnServer server) : IClassFixture<CairnServer>
+public class LoggedModelApiTests(CairnServer server) : IClassFixture<CairnServer>
 {
     private readonly MlflowHttp _client = server.Client;
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -3,7 +3,7 @@ using Cairn.Server.Tests.Infrastructure;
 
 namespace Cairn.Server.Tests.Tracking;
 
-public sealed class LoggingApiTests(CairnServer server) : IClassFixture<CairnServer>
+public class LoggingApiTests(CairnServer server) : IClassFixture<CairnServer>
 {
     private readonly MlflowHttp _client = server.Client;
 

@@ -4,7 +4,7 @@ using Cairn.Server.Tests.Infrastructure;
 namespace Cairn.Server.Tests.Tracking;
 
 /// <summary>runs/search over a known set of runs: each filter's expected matches are computed from the data.</summary>
-public sealed class RunSearchApiTests(CairnServer server) : IClassFixture<CairnServer>, IAsyncLifetime
+public class RunSearchApiTests(CairnServer server) : IClassFixture<CairnServer>, IAsyncLifetime
 {
     private readonly MlflowHttp _client = server.Client;
     private readonly Dictionary<string, int> _indexOfRun = [];

@@ -2,7 +2,7 @@ using System.Globalization;
 using Cairn.Core.Search;
 using Cairn.Core.Tracking;
 
-namespace Cairn.Storage.Sqlite;
+namespace Cairn.Storage.Sql;
 
 /// <summary>
 /// Compiles a typed run search (filter terms, order terms, paging) into one parameterised SELECT.
@@ -10,23 +10,23 @@ namespace Cairn.Storage.Sqlite;
 /// </summary>
 internal static class RunSearchSql
 {
-    public static string Build(RunQuery query, SqlParameters parameters)
+    public static string Build(RunQuery query, SqlDialect dialect, SqlParameters parameters)
     {
         var where = new List<string>
         {
-            $"r.experiment_id IN (SELECT value FROM json_each({parameters.Add(SqliteReads.JsonIdList(query.ExperimentIds.Select(e => e.Value)))}))",
-            SqliteTrackingStore.ViewTypeCondition("r.lifecycle_stage", query.ViewType),
+            dialect.InIds("r.experiment_id", query.ExperimentIds.Select(e => e.Value), parameters),
+            ExperimentSearchSql.ViewTypeCondition("r.lifecycle_stage", query.ViewType),
         };
         foreach (var term in query.Filter)
         {
-            where.Add(Condition(term, parameters));
+            where.Add(Condition(term, dialect, parameters));
         }
 
         var joins = new List<string>();
         var order = new List<string>();
         foreach (var term in query.OrderBy)
         {
-            var direction = term.Ascending ? "ASC" : "DESC";
+            var direction = dialect.Direction(term.Ascending);
             var alias = "o" + joins.Count.ToString(CultureInfo.InvariantCulture);
             switch (term.Entity)
             {
@@ -51,12 +51,12 @@ internal static class RunSearchSql
 
         if (!query.OrderBy.Any(t => t.Entity == FilterEntity.Attribute && t.Key == "start_time"))
         {
-            order.Add("r.start_time DESC");
+            order.Add($"r.start_time {dialect.Direction(false)}");
         }
 
         order.Add("r.run_uuid ASC");
         return $"""
-            SELECT {SqliteTrackingStore.RunColumns} FROM runs r
+            SELECT {RunReader.RunColumns} FROM runs r
             {string.Join("\n", joins.Where(j => j.Length > 0))}
             WHERE {string.Join("\n AND ", where)}
             ORDER BY {string.Join(", ", order)}
@@ -64,14 +64,14 @@ internal static class RunSearchSql
             """;
     }
 
-    private static string Condition(Comparison term, SqlParameters parameters)
+    private static string Condition(Comparison term, SqlDialect dialect, SqlParameters parameters)
     {
         switch (term.Entity)
         {
             case FilterEntity.Metric:
                 var number = ((NumberValue)term.Value).Value;
                 // A NaN latest value is unequal to every number and matches no ordering comparison.
-                var nanRule = term.Op == Comparator.NotEqual ? $"(m.is_nan = 1 OR m.value != {parameters.Add(number)})" : $"m.is_nan = 0 AND {SqlPatterns.NumberCompare("m.value", term.Op, number, parameters)}";
+                var nanRule = term.Op == Comparator.NotEqual ? $"(m.is_nan = 1 OR m.value != {parameters.Add(number)})" : $"m.is_nan = 0 AND {SqlDialect.NumberCompare("m.value", term.Op, number, parameters)}";
                 return $"EXISTS (SELECT 1 FROM latest_metrics m WHERE m.run_key = r.run_key AND m.key = {parameters.Add(term.Key)} AND {nanRule})";
             case FilterEntity.Param or FilterEntity.Tag:
                 var table = term.Entity == FilterEntity.Param ? "params" : "tags";
@@ -81,27 +81,27 @@ internal static class RunSearchSql
                     return term.Op == Comparator.IsNull ? "NOT " + exists : exists;
                 }
 
-                return $"EXISTS (SELECT 1 FROM {table} x WHERE x.run_key = r.run_key AND x.key = {parameters.Add(term.Key)} AND {SqlPatterns.Compare("x.value", term.Op, ((StringValue)term.Value).Value, parameters)})";
+                return $"EXISTS (SELECT 1 FROM {table} x WHERE x.run_key = r.run_key AND x.key = {parameters.Add(term.Key)} AND {dialect.Compare("x.value", term.Op, ((StringValue)term.Value).Value, parameters)})";
             case FilterEntity.Dataset:
-                return DatasetCondition(term, parameters);
+                return DatasetCondition(term, dialect, parameters);
             default:
-                return AttributeCondition(term, parameters);
+                return AttributeCondition(term, dialect, parameters);
         }
     }
 
-    private static string AttributeCondition(Comparison term, SqlParameters parameters)
+    private static string AttributeCondition(Comparison term, SqlDialect dialect, SqlParameters parameters)
     {
         var column = AttributeColumn(term.Key);
         return term.Value switch
         {
-            NumberValue number => SqlPatterns.NumberCompare(column, term.Op, number.Value, parameters),
-            ListValue list => SqlPatterns.InList(column, term.Op, list.Values, parameters),
-            StringValue text => SqlPatterns.Compare(column, term.Op, text.Value, parameters),
+            NumberValue number => SqlDialect.NumberCompare(column, term.Op, number.Value, parameters),
+            ListValue list => dialect.InList(column, term.Op, list.Values, parameters),
+            StringValue text => dialect.Compare(column, term.Op, text.Value, parameters),
             _ => throw new InvalidOperationException("Unknown filter value."),
         };
     }
 
-    private static string DatasetCondition(Comparison term, SqlParameters parameters)
+    private static string DatasetCondition(Comparison term, SqlDialect dialect, SqlParameters parameters)
     {
         var column = Enum.Parse<DatasetField>(term.Key) switch
         {
@@ -113,8 +113,8 @@ internal static class RunSearchSql
             ? $"JOIN input_tags t ON t.run_key = i.run_key AND t.dataset_key = i.dataset_key AND t.key = {parameters.Add(WellKnownTags.DatasetContext)}"
             : "";
         var test = term.Value is ListValue list
-            ? SqlPatterns.InList(column, Comparator.In, list.Values, parameters)
-            : SqlPatterns.Compare(column, term.Op, ((StringValue)term.Value).Value, parameters);
+            ? dialect.InList(column, Comparator.In, list.Values, parameters)
+            : dialect.Compare(column, term.Op, ((StringValue)term.Value).Value, parameters);
         var exists = $"EXISTS (SELECT 1 FROM inputs i JOIN datasets d ON d.dataset_key = i.dataset_key {join} WHERE i.run_key = r.run_key AND {test})";
         return term.Op == Comparator.NotIn ? "NOT " + exists : exists;
     }
@@ -130,8 +130,4 @@ internal static class RunSearchSql
         "end_time" => "r.end_time",
         _ => throw new InvalidOperationException($"Unknown run attribute '{key}'."),
     };
-
 }
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
-internal sealed partial class StorageJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

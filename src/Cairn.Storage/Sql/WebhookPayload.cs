@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
-namespace Cairn.Storage.Sqlite;
+namespace Cairn.Storage.Sql;
 
 /// <summary>The JSON body a webhook receives for one registry event.</summary>
 internal static class WebhookPayload

@@ -1,0 +1,107 @@
+using System.Data;
+using System.Data.Common;
+using Cairn.Storage.Sql;
+using Npgsql;
+
+namespace Cairn.Storage.Postgres;
+
+/// <summary>
+/// One PostgreSQL database shared by every server replica: a pooled <see cref="NpgsqlDataSource"/>, reads in
+/// repeatable-read snapshots, and one transaction per write. Nothing about tracking or registry state is cached
+/// in the process, so replicas never disagree.
+/// </summary>
+public sealed class PostgresDatabase : IAsyncDisposable, ISqlReadSource
+{
+    private const int MaxWriteAttempts = 4;
+
+    private PostgresDatabase(NpgsqlDataSource dataSource) => DataSource = dataSource;
+
+    internal NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Connects and migrates an empty database; an older or newer schema is refused (see <see cref="PostgresMigrator"/>).</summary>
+    public static PostgresDatabase Open(string connectionString)
+    {
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        try
+        {
+            using (var connection = dataSource.OpenConnection())
+            {
+                PostgresMigrator.Migrate(connection);
+            }
+
+            return new PostgresDatabase(dataSource);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            dataSource.Dispose();
+            throw new StorageUnavailableException(
+                $"Cannot use the PostgreSQL database at {BackendStoreUri.Describe(connectionString)}: {ex.Message}", ex);
+        }
+        catch
+        {
+            dataSource.Dispose();
+            throw;
+        }
+    }
+
+    SqlDialect ISqlReadSource.Dialect => SqlDialect.Postgres;
+
+    async Task<T> ISqlReadSource.ReadAsync<T>(Func<DbConnection, DbTransaction, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        try
+        {
+            return await read(connection, transaction);
+        }
+        catch (PostgresException ex) when (ClientMistake(ex) is { } mistake)
+        {
+            throw mistake;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in its own read-committed transaction and commits it. A deadlock or serialization
+    /// failure between replicas rolls the whole write back and runs it again; any other error rolls it back and surfaces.
+    /// </summary>
+    internal async Task<T> WriteAsync<T>(Func<PostgresWrite, Task<T>> work, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            try
+            {
+                var result = await work(new PostgresWrite(connection, transaction, cancellationToken));
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }
+            catch (PostgresException ex) when (attempt < MaxWriteAttempts && ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+            }
+            catch (PostgresException ex) when (ClientMistake(ex) is { } mistake)
+            {
+                throw mistake;
+            }
+        }
+    }
+
+    internal Task WriteAsync(Func<PostgresWrite, Task> work, CancellationToken cancellationToken) =>
+        WriteAsync(async write =>
+        {
+            await work(write);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Text PostgreSQL cannot hold (a NUL character) comes from the request, not from a fault of ours: it is a 400,
+    /// where SQLite would have stored it.
+    /// </summary>
+    private static Core.CairnException? ClientMistake(PostgresException exception) =>
+        exception.SqlState is PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter
+            ? Core.CairnException.InvalidParameter("Text values cannot contain the NUL character (\\u0000) or invalid UTF-8.")
+            : null;
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+}

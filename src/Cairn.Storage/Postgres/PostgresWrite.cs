@@ -1,0 +1,47 @@
+using Npgsql;
+
+namespace Cairn.Storage.Postgres;
+
+/// <summary>What a write sees: its connection and open transaction, with short helpers for parameterised commands.</summary>
+internal sealed class PostgresWrite(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+{
+    public CancellationToken CancellationToken => cancellationToken;
+
+    public NpgsqlCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    public async Task<int> ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The first column of the first row, or null when there is no row or it is NULL.</summary>
+    public async Task<object?> ScalarAsync(string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(sql, parameters);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DBNull ? null : value;
+    }
+
+    public async Task<List<T>> ListAsync<T>(string sql, Func<NpgsqlDataReader, T> row, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(row(reader));
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text;
+using System.Text.Json;
+using Cairn.Core.Search;
+
+namespace Cairn.Storage.Sql;
+
+/// <summary>
+/// The few places where SQLite and PostgreSQL SQL differ in generated queries: case-sensitive LIKE, lists
+/// travelling as one parameter, and where NULLs sort. Everything else the stores generate is common SQL.
+/// </summary>
+internal abstract class SqlDialect
+{
+    public static readonly SqlDialect Sqlite = new SqliteDialect();
+    public static readonly SqlDialect Postgres = new PostgresDialect();
+
+    /// <summary>A string comparison of <paramref name="column"/> against a parameter, for =, !=, LIKE and ILIKE.</summary>
+    public string Compare(string column, Comparator op, string value, SqlParameters parameters) => op switch
+    {
+        Comparator.Equal => $"{column} = {parameters.Add(value)}",
+        Comparator.NotEqual => $"{column} != {parameters.Add(value)}",
+        Comparator.Like => Like(column, value, parameters),
+        Comparator.ILike => ILike(column, value, parameters),
+        _ => throw new ArgumentOutOfRangeException(nameof(op)),
+    };
+
+    public static string NumberCompare(string column, Comparator op, double value, SqlParameters parameters) =>
+        $"{column} {op.ToText()} {parameters.Add(value)}";
+
+    /// <summary><c>column IN (…)</c> or <c>NOT IN</c>, with the whole list as one parameter.</summary>
+    public abstract string InList(string column, Comparator op, IEnumerable<string> values, SqlParameters parameters);
+
+    /// <summary><c>column IN (ids)</c>, with the ids as one parameter.</summary>
+    public abstract string InIds(string column, IEnumerable<long> ids, SqlParameters parameters);
+
+    /// <summary>An ORDER BY direction; NULLs sort first ascending and last descending on both databases.</summary>
+    public abstract string Direction(bool ascending);
+
+    /// <summary>Case-sensitive LIKE.</summary>
+    protected abstract string Like(string column, string pattern, SqlParameters parameters);
+
+    protected abstract string ILike(string column, string pattern, SqlParameters parameters);
+
+    private sealed class SqliteDialect : SqlDialect
+    {
+        public override string InList(string column, Comparator op, IEnumerable<string> values, SqlParameters parameters) =>
+            $"{column} {(op == Comparator.NotIn ? "NOT IN" : "IN")} (SELECT value FROM json_each({parameters.Add(JsonSerializer.Serialize(values.ToArray(), StorageJsonContext.Default.StringArray))}))";
+
+        public override string InIds(string column, IEnumerable<long> ids, SqlParameters parameters) =>
+            $"{column} IN (SELECT value FROM json_each({parameters.Add(JsonIds(ids))}))";
+
+        public override string Direction(bool ascending) => ascending ? "ASC" : "DESC";
+
+        // SQLite's LIKE ignores ASCII case, so a case-sensitive LIKE is compiled to GLOB.
+        protected override string Like(string column, string pattern, SqlParameters parameters) =>
+            $"{column} GLOB {parameters.Add(LikeToGlob(pattern))}";
+
+        protected override string ILike(string column, string pattern, SqlParameters parameters) =>
+            $"lower({column}) LIKE lower({parameters.Add(pattern)})";
+    }
+
+    private sealed class PostgresDialect : SqlDialect
+    {
+        public override string InList(string column, Comparator op, IEnumerable<string> values, SqlParameters parameters)
+        {
+            var test = $"{column} = ANY({parameters.Add(values.ToArray())})";
+            return op == Comparator.NotIn ? $"NOT ({test})" : test;
+        }
+
+        public override string InIds(string column, IEnumerable<long> ids, SqlParameters parameters) =>
+            $"{column} = ANY({parameters.Add(ids.ToArray())})";
+
+        public override string Direction(bool ascending) => ascending ? "ASC NULLS FIRST" : "DESC NULLS LAST";
+
+        // ESCAPE '' makes a backslash an ordinary character, as it is in SQLite's GLOB and LIKE.
+        protected override string Like(string column, string pattern, SqlParameters parameters) =>
+            $"{column} LIKE {parameters.Add(pattern)} ESCAPE ''";
+
+        // lower() of a "C"-collated column folds ASCII only, as SQLite's does.
+        protected override string ILike(string column, string pattern, SqlParameters parameters) =>
+            $"lower({column}) LIKE lower({parameters.Add(pattern)}) ESCAPE ''";
+    }
+
+    /// <summary>Ids as a JSON array, so a whole page of keys travels as one parameter into <c>json_each</c>.</summary>
+    public static string JsonIds(IEnumerable<long> ids) => "[" + string.Join(",", ids) + "]";
+
+    /// <summary>Translates a LIKE pattern (<c>%</c>, <c>_</c>) into a GLOB pattern with GLOB's own metacharacters escaped.</summary>
+    public static string LikeToGlob(string pattern)
+    {
+        var builder = new StringBuilder(pattern.Length + 8);
+        foreach (var c in pattern)
+        {
+            builder.Append(c switch
+            {
+                '%' => "*",
+                '_' => "?",
+                '*' => "[*]",
+                '?' => "[?]",
+                '[' => "[[]",
+                _ => c.ToString(),
+            });
+        }
+
+        return builder.ToString();
+    }
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
+internal sealed partial class StorageJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

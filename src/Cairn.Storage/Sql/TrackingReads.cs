@@ -1,0 +1,154 @@
+using System.Data.Common;
+using Cairn.Core.Search;
+using Cairn.Core.Tracking;
+using Cairn.Core.Validation;
+
+namespace Cairn.Storage.Sql;
+
+/// <summary>The tracking store's reads, the same SQL on every database (dialect differences aside).</summary>
+internal sealed class TrackingReads(ISqlReadSource source)
+{
+    private const string ExperimentColumns = "experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time";
+
+    private SqlDialect Dialect => source.Dialect;
+
+    public Task<Experiment?> GetExperimentAsync(ExperimentId id, CancellationToken cancellationToken) =>
+        source.ReadAsync(async (connection, transaction) => (await LoadExperimentsAsync(connection, transaction,
+            $"SELECT {ExperimentColumns} FROM experiments WHERE experiment_id = @p0", SqlParameters.Of(id.Value), cancellationToken)).FirstOrDefault(), cancellationToken);
+
+    public Task<Experiment?> GetExperimentByNameAsync(string name, CancellationToken cancellationToken) =>
+        source.ReadAsync(async (connection, transaction) => (await LoadExperimentsAsync(connection, transaction,
+            $"SELECT {ExperimentColumns} FROM experiments WHERE name = @p0", SqlParameters.Of(name), cancellationToken)).FirstOrDefault(), cancellationToken);
+
+    public async Task<Page<Experiment>> SearchExperimentsAsync(ExperimentQuery query, CancellationToken cancellationToken)
+    {
+        var parameters = new SqlParameters();
+        var where = new List<string> { ExperimentSearchSql.ViewTypeCondition("lifecycle_stage", query.ViewType) };
+        where.AddRange(query.Filter.Select(term => ExperimentSearchSql.Condition(term, Dialect, parameters)));
+        var sql = $"""
+            SELECT {ExperimentColumns} FROM experiments
+            WHERE {string.Join(" AND ", where)}
+            ORDER BY {ExperimentSearchSql.Order(query.OrderBy, Dialect)}
+            LIMIT {query.MaxResults + 1} OFFSET {query.Offset}
+            """;
+        var experiments = await source.ReadAsync((connection, transaction) => LoadExperimentsAsync(connection, transaction, sql, parameters, cancellationToken), cancellationToken);
+        return ToPage(experiments, query.MaxResults, query.Offset);
+    }
+
+    public Task<Run?> GetRunAsync(RunId id, CancellationToken cancellationToken) =>
+        source.ReadAsync(async (connection, transaction) =>
+        {
+            var sql = $"SELECT {RunReader.RunColumns} FROM runs r WHERE r.run_uuid = @p0";
+            return (await RunReader.LoadAsync(connection, transaction, Dialect, sql, SqlParameters.Of(id.Value), int.MaxValue, cancellationToken)).FirstOrDefault();
+        }, cancellationToken);
+
+    public Task<RunInfo?> GetRunInfoAsync(RunId id, CancellationToken cancellationToken) =>
+        source.ReadAsync(async (connection, transaction) => (await SqlReads.ListAsync(connection, transaction,
+            $"SELECT {RunReader.RunColumns} FROM runs r WHERE r.run_uuid = @p0", SqlParameters.Of(id.Value),
+            reader => RunReader.ReadInfo(reader).Info, cancellationToken)).FirstOrDefault(), cancellationToken);
+
+    public async Task<Page<Run>> SearchRunsAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        if (query.ExperimentIds.Count == 0)
+        {
+            return new Page<Run>([], null);
+        }
+
+        var parameters = new SqlParameters();
+        var sql = RunSearchSql.Build(query, Dialect, parameters);
+        var runs = await source.ReadAsync((connection, transaction) =>
+            RunReader.LoadAsync(connection, transaction, Dialect, sql, parameters, query.MaxResults + 1, cancellationToken), cancellationToken);
+        return ToPage(runs, query.MaxResults, query.Offset);
+    }
+
+    public Task<Page<Metric>> GetMetricHistoryAsync(MetricHistoryQuery query, CancellationToken cancellationToken) =>
+        source.ReadAsync(async (connection, transaction) =>
+        {
+            var runKey = await RunKeyOfAsync(connection, transaction, query.RunId, cancellationToken) ?? throw StoreErrors.RunNotFound(query.RunId);
+            var parameters = new SqlParameters();
+            var sql = $"""
+                SELECT value, is_nan, timestamp, step FROM metrics WHERE run_key = {parameters.Add(runKey)} AND key = {parameters.Add(query.Key)}
+                ORDER BY step, timestamp, value LIMIT {query.MaxResults + 1} OFFSET {query.Offset}
+                """;
+            var points = await SqlReads.ListAsync(connection, transaction, sql, parameters,
+                reader => new Metric(query.Key, StoredMetrics.FromStored(reader.GetDouble(0), reader.GetInt64(1)), reader.GetInt64(2), reader.GetInt64(3)),
+                cancellationToken);
+            return ToPage(points, query.MaxResults, query.Offset);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<MetricWithRunId>> GetMetricHistoryBulkIntervalAsync(BulkIntervalQuery query, CancellationToken cancellationToken) =>
+        source.ReadAsync<IReadOnlyList<MetricWithRunId>>(async (connection, transaction) =>
+        {
+            var runs = new List<(RunId Id, long Key, List<long> Steps)>();
+            foreach (var id in query.RunIds.Distinct())
+            {
+                if (await RunKeyOfAsync(connection, transaction, id, cancellationToken) is not { } runKey)
+                {
+                    continue;
+                }
+
+                var parameters = new SqlParameters();
+                var sql = $"""
+                    SELECT DISTINCT step FROM metrics WHERE run_key = {parameters.Add(runKey)} AND key = {parameters.Add(query.Key)}
+                    AND step BETWEEN {parameters.Add(query.StartStep ?? long.MinValue)} AND {parameters.Add(query.EndStep ?? long.MaxValue)} ORDER BY step
+                    """;
+                runs.Add((id, runKey, await SqlReads.ListAsync(connection, transaction, sql, parameters, reader => reader.GetInt64(0), cancellationToken)));
+            }
+
+            var sampled = StoredMetrics.SampleSteps(runs.Select(r => r.Steps).ToList(), query.MaxResults);
+            var result = new List<MetricWithRunId>();
+            foreach (var (id, runKey, steps) in runs)
+            {
+                var wanted = steps.Where(sampled.Contains).ToList();
+                if (wanted.Count == 0)
+                {
+                    continue;
+                }
+
+                var parameters = new SqlParameters();
+                var sql = $"""
+                    SELECT value, is_nan, timestamp, step FROM metrics
+                    WHERE run_key = {parameters.Add(runKey)} AND key = {parameters.Add(query.Key)} AND {Dialect.InIds("step", wanted, parameters)}
+                    ORDER BY step, timestamp, value LIMIT {TrackingLimits.MaxBulkPointsPerRun}
+                    """;
+                result.AddRange(await SqlReads.ListAsync(connection, transaction, sql, parameters, reader => new MetricWithRunId(id,
+                    new Metric(query.Key, StoredMetrics.FromStored(reader.GetDouble(0), reader.GetInt64(1)), reader.GetInt64(2), reader.GetInt64(3))),
+                    cancellationToken));
+            }
+
+            return result;
+        }, cancellationToken);
+
+    internal static Page<T> ToPage<T>(List<T> items, int maxResults, long offset)
+    {
+        string? token = null;
+        if (items.Count > maxResults)
+        {
+            items.RemoveAt(items.Count - 1);
+            token = PageToken.Encode(offset + maxResults);
+        }
+
+        return new Page<T>(items, token);
+    }
+
+    private static async Task<long?> RunKeyOfAsync(DbConnection connection, DbTransaction transaction, RunId id, CancellationToken cancellationToken) =>
+        await SqlReads.ScalarAsync(connection, transaction, "SELECT run_key FROM runs WHERE run_uuid = @p0", SqlParameters.Of(id.Value), cancellationToken) as long?;
+
+    private async Task<List<Experiment>> LoadExperimentsAsync(DbConnection connection, DbTransaction transaction, string sql, SqlParameters parameters,
+        CancellationToken cancellationToken)
+    {
+        var rows = await SqlReads.ListAsync(connection, transaction, sql, parameters, reader => new Experiment(new ExperimentId(reader.GetInt64(0)),
+            reader.GetString(1), reader.GetString(2), reader.GetString(3) == "active" ? LifecycleStage.Active : LifecycleStage.Deleted,
+            reader.GetInt64(4), reader.GetInt64(5), []), cancellationToken);
+        if (rows.Count == 0)
+        {
+            return rows;
+        }
+
+        var tags = new Dictionary<long, List<KeyValue>>();
+        await RunReader.ForEachRowAsync(connection, transaction, Dialect, "SELECT experiment_id, key, value FROM experiment_tags", "experiment_id",
+            rows.Select(r => r.Id.Value), "experiment_id, key",
+            reader => tags.AddTo(reader.GetInt64(0), new KeyValue(reader.GetString(1), reader.GetString(2))), cancellationToken);
+        return rows.Select(r => tags.TryGetValue(r.Id.Value, out var list) ? r with { Tags = list } : r).ToList();
+    }
+}
