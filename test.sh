@@ -32,6 +32,13 @@ if [ ! -d tests/s3-server/node_modules ]; then
   (cd tests/s3-server && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed"; failed=$((failed + 1)); }
 fi
 
+# The training examples use scikit-learn's bundled CSVs, which Debian ships in python3-sklearn.
+if [ ! -f /usr/lib/python3/dist-packages/sklearn/datasets/data/breast_cancer.csv ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q python3-sklearn >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q python3-sklearn >/dev/null 2>&1; } \
+    || { echo "python3-sklearn could not be installed"; failed=$((failed + 1)); }
+fi
+
 echo "== building"
 if ! dotnet build Cairn.slnx -c Release --nologo -v quiet; then
   echo "build failed"

@@ -1,27 +1,13 @@
-using System.Diagnostics;
 using System.Globalization;
 using Cairn.Training.Datasets;
+using Cairn.Training.Tests.Support;
 
 namespace Cairn.Training.Tests;
 
 /// <summary><c>cairn datasets synth credit</c> run as a process, as a user runs it.</summary>
 public sealed class CliTests
 {
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cairn.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => CairnProcess.RunAsync(args);
 
     private static string Expected(CreditApplicantOptions options)
     {

@@ -7,6 +7,7 @@ using Cairn.Models.Package;
 using Cairn.Models.Sdk;
 using Cairn.Training.Data;
 using Cairn.Training.Evaluation;
+using Cairn.Training.Explain;
 using Cairn.Training.Trainers;
 using Microsoft.ML;
 
@@ -24,25 +25,7 @@ public sealed class TrainingJob(CairnClient client)
     public async Task<TrainingResult> RunAsync(TrainingSpec spec, string? specFile = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         progress?.Report("Reading data");
-        var path = Path.GetFullPath(spec.Data.Path, spec.BaseDirectory);
-        if (!File.Exists(path))
-        {
-            throw TrainingSpecException.One($"data.path: '{path}' does not exist.");
-        }
-
-        RawTable raw;
-        try
-        {
-            raw = spec.Data.Format == "parquet"
-                ? await ParquetTable.ReadAsync(path, cancellationToken)
-                : CsvTable.Read(path, spec.Data.Separator, spec.Data.Header, spec.Data.SkipRows, spec.Data.Columns);
-        }
-        catch (Exception error) when (error is FormatException or IOException or InvalidDataException)
-        {
-            throw TrainingSpecException.One($"data: '{path}' cannot be read: {error.Message}");
-        }
-
-        var table = TrainingTable.Build(raw, spec.Data, spec.Task);
+        var (path, table) = await LoadTableAsync(spec, cancellationToken);
         var ml = new MLContext(seed: spec.Split.Seed);
         var data = ml.Data.Cache(FrameDataView.Create(table.Frame));
 
@@ -62,25 +45,33 @@ public sealed class TrainingJob(CairnClient client)
 
             progress?.Report("Training");
             var estimator = PipelineBuilder.Build(ml, spec, table);
-            var (metrics, scored) = spec.Split.IsCrossValidation
+            var outcome = spec.Split.IsCrossValidation
                 ? CrossValidate(ml, spec, estimator, data, run, progress)
                 : Holdout(ml, spec, estimator, data);
-            var trained = estimator.Fit(spec.Split.IsCrossValidation ? data : ml.Data.TrainTestSplit(data, spec.Split.ValidationFraction, seed: spec.Split.Seed).TrainSet);
 
             progress?.Report("Evaluating");
-            var evaluation = Evaluate(ml, spec.Task, scored);
-            var logged = Select(spec.Split.IsCrossValidation ? metrics : evaluation.Metrics, spec.Metrics);
+            var evaluation = Evaluate(ml, spec.Task, outcome.Scored);
+            var logged = Select(spec.Split.IsCrossValidation ? outcome.Metrics : evaluation.Metrics, spec.Metrics);
             run.LogMetrics(logged);
-            if (spec.Plots)
+            var plots = spec.Plots ? evaluation.Plots.ToList() : [];
+            if (spec.FeatureImportanceRepeats > 0)
             {
-                foreach (var (file, svg) in evaluation.Plots)
+                progress?.Report("Computing permutation feature importance");
+                var (json, svg) = FeatureImportanceArtifacts(ml, spec, table, outcome);
+                await run.LogTextAsync(json, "feature_importance.json", cancellationToken);
+                if (spec.Plots)
                 {
-                    await run.LogTextAsync(svg, "plots/" + file, cancellationToken);
+                    plots.Add(("feature_importance.svg", svg));
                 }
             }
 
+            foreach (var (file, svg) in plots)
+            {
+                await run.LogTextAsync(svg, "plots/" + file, cancellationToken);
+            }
+
             progress?.Report("Logging model");
-            var serving = PipelineBuilder.ForServing(ml, spec.Task, trained, data);
+            var serving = PipelineBuilder.ForServing(ml, spec.Task, outcome.Model, data);
             var example = new Cairn.Models.Data.Frame(table.Frame.Head(5).Columns.Where(c => c.Name != table.Label).ToList());
             var model = await run.LogModelAsync(serving, data.Schema, inputExample: example, registeredModelName: spec.RegisterAs,
                 labelColumn: table.Label, cancellationToken: cancellationToken);
@@ -94,6 +85,30 @@ public sealed class TrainingJob(CairnClient client)
         }
     }
 
+    /// <summary>Reads the data file and types it as the spec says; every problem is a <see cref="TrainingSpecException"/>.</summary>
+    public static async Task<(string Path, TrainingTable Table)> LoadTableAsync(TrainingSpec spec, CancellationToken cancellationToken = default)
+    {
+        var path = Path.GetFullPath(spec.Data.Path, spec.BaseDirectory);
+        if (!File.Exists(path))
+        {
+            throw TrainingSpecException.One($"data.path: '{path}' does not exist.");
+        }
+
+        RawTable raw;
+        try
+        {
+            raw = spec.Data.Format == "parquet"
+                ? await ParquetTable.ReadAsync(path, cancellationToken)
+                : CsvTable.Read(path, spec.Data.Separator, spec.Data.Header, spec.Data.SkipRows, spec.Data.Columns);
+        }
+        catch (Exception error) when (error is FormatException or IOException or InvalidDataException)
+        {
+            throw TrainingSpecException.One($"data: '{path}' cannot be read: {error.Message}");
+        }
+
+        return (path, TrainingTable.Build(raw, spec.Data, spec.Task));
+    }
+
     private static void LogParams(ActiveRun run, TrainingSpec spec, TrainingTable table)
     {
         run.LogParam("task", spec.Task.ToString());
@@ -101,7 +116,7 @@ public sealed class TrainingJob(CairnClient client)
         run.LogParam("label", table.Label);
         run.LogParam("feature_count", table.Features.Count.ToString(CultureInfo.InvariantCulture));
         run.LogParam("split", spec.Split.IsCrossValidation ? $"{spec.Split.Folds}-fold" : $"holdout {spec.Split.ValidationFraction.ToString(CultureInfo.InvariantCulture)}");
-        run.LogParam("seed", spec.Split.Seed.ToString(CultureInfo.InvariantCulture));
+        run.LogParam("split_seed", spec.Split.Seed.ToString(CultureInfo.InvariantCulture));
         foreach (var (key, value) in TrainerCatalog.EffectiveHyperparameters(spec.Trainer.Name, spec.Task, spec.Trainer.Hyperparameters).Take(90))
         {
             run.LogParam(key, value);
@@ -122,25 +137,33 @@ public sealed class TrainingJob(CairnClient client)
             $"{{\"num_rows\": {rows}, \"num_elements\": {(long)rows * table.Frame.Columns.Count}}}");
     }
 
-    private static (IReadOnlyDictionary<string, double>, IDataView) Holdout(MLContext ml, TrainingSpec spec, IEstimator<ITransformer> estimator, IDataView data)
+    /// <summary>
+    /// What training produced: the model to log, the scored validation rows, and the model and rows that permutation
+    /// importance measures (for k folds: the first fold's, since the final model has seen every row).
+    /// </summary>
+    private sealed record Outcome(ITransformer Model, IDataView Scored, IReadOnlyDictionary<string, double> Metrics,
+        ITransformer ExplainedModel, IDataView ExplainedRows);
+
+    private static Outcome Holdout(MLContext ml, TrainingSpec spec, IEstimator<ITransformer> estimator, IDataView data)
     {
         var split = ml.Data.TrainTestSplit(data, spec.Split.ValidationFraction, seed: spec.Split.Seed);
         var model = estimator.Fit(split.TrainSet);
-        return (new Dictionary<string, double>(), model.Transform(split.TestSet));
+        return new Outcome(model, model.Transform(split.TestSet), new Dictionary<string, double>(), model, split.TestSet);
     }
 
     /// <summary>Each fold's metrics go into the metric history (step = fold); the logged value is the mean, with <c>_std</c> beside it.</summary>
-    private static (IReadOnlyDictionary<string, double>, IDataView) CrossValidate(MLContext ml, TrainingSpec spec, IEstimator<ITransformer> estimator,
+    private static Outcome CrossValidate(MLContext ml, TrainingSpec spec, IEstimator<ITransformer> estimator,
         IDataView data, ActiveRun run, IProgress<string>? progress)
     {
         var folds = ml.Data.CrossValidationSplit(data, spec.Split.Folds, seed: spec.Split.Seed);
         var perFold = new List<IReadOnlyDictionary<string, double>>();
-        IDataView? firstScored = null;
+        (ITransformer Model, IDataView Rows, IDataView Scored)? first = null;
         for (var f = 0; f < folds.Count; f++)
         {
             progress?.Report($"Training fold {f + 1} of {folds.Count}");
-            var scored = estimator.Fit(folds[f].TrainSet).Transform(folds[f].TestSet);
-            firstScored ??= scored;
+            var foldModel = estimator.Fit(folds[f].TrainSet);
+            var scored = foldModel.Transform(folds[f].TestSet);
+            first ??= (foldModel, folds[f].TestSet, scored);
             var metrics = Select(Evaluate(ml, spec.Task, scored).Metrics, spec.Metrics);
             foreach (var (key, value) in metrics)
             {
@@ -159,7 +182,30 @@ public sealed class TrainingJob(CairnClient client)
             summary[key + "_std"] = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, values.Count - 1));
         }
 
-        return (summary, firstScored!);
+        progress?.Report("Training the final model on every row");
+        var final = estimator.Fit(data);
+        return new Outcome(final, first!.Value.Scored, summary, first.Value.Model, first.Value.Rows);
+    }
+
+    /// <summary>Importance of each raw input column as JSON (most important first) and as a bar chart.</summary>
+    private static (string Json, string Svg) FeatureImportanceArtifacts(MLContext ml, TrainingSpec spec, TrainingTable table, Outcome outcome)
+    {
+        var importances = PermutationImportance.Compute(ml, outcome.ExplainedModel, outcome.ExplainedRows, spec.Task, new PermutationImportanceOptions
+        {
+            LabelColumn = TrainerCatalog.LabelColumn,
+            Columns = table.Features.Select(f => f.Name).ToList(),
+            ExcludedColumns = [table.Label],
+            Repeats = spec.FeatureImportanceRepeats,
+            Seed = spec.Split.Seed,
+        });
+        var metric = PermutationImportance.MetricName(spec.Task);
+        var json = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            metric,
+            repeats = spec.FeatureImportanceRepeats,
+            importances = importances.Select(i => new { column = i.Column, mean_drop = i.MeanDrop, std_drop = i.StdDrop }),
+        }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        return (json, Plots.SvgPlots.FeatureImportance(importances, metric));
     }
 
     private static IReadOnlyDictionary<string, double> Select(IReadOnlyDictionary<string, double> metrics, IReadOnlyList<string> wanted) =>
