@@ -5,8 +5,11 @@ using Microsoft.ML.Data;
 namespace Cairn.Models.MLNet;
 
 /// <summary>Reads chosen columns of an ML.NET <see cref="IDataView"/> into a <see cref="Frame"/>.</summary>
-internal static class DataViewReader
+public static class DataViewReader
 {
+    /// <summary>Every column of the view (hidden ones left out), all rows: pass a small view, e.g. from <c>TakeRows</c>.</summary>
+    public static Frame Read(IDataView view) => Read(view, view.Schema.Where(c => !c.IsHidden).ToList());
+
     public static Frame Read(IDataView view, IReadOnlyList<DataViewSchema.Column> columns)
     {
         var collectors = columns.Select(CollectorFor).ToList();

@@ -5,10 +5,14 @@ namespace Cairn.Training.Evaluation;
 /// <summary>Metrics and confusion matrix of a multiclass classifier; classes named by the label's key values.</summary>
 public sealed record MulticlassEvaluation(IReadOnlyDictionary<string, double> Metrics, LabeledConfusionMatrix ConfusionMatrix)
 {
-    /// <summary>Evaluates a scored view whose label and predicted label are key columns (as after MapValueToKey).</summary>
+    /// <summary>
+    /// Evaluates a scored view whose label is a key column (as after MapValueToKey); the predicted label may be the key
+    /// or its value (as after MapKeyToValue).
+    /// </summary>
     public static MulticlassEvaluation Evaluate(MLContext ml, IDataView scored, ScoredColumns? columns = null)
     {
         columns ??= ScoredColumns.Default;
+        scored = PredictedKeys.Restore(ml, scored, columns);
         var labelColumn = ScoredData.Require(scored, columns.Label, "label");
         var actual = ScoredData.ClassIndexes(scored, columns.Label, "label");
         var predicted = ScoredData.ClassIndexes(scored, columns.PredictedLabel, "predicted label");

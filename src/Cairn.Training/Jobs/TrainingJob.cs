@@ -1,13 +1,11 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Cairn.Client;
-using Cairn.Contracts.Mlflow;
 using Cairn.Models.MLNet;
-using Cairn.Models.Package;
 using Cairn.Models.Sdk;
 using Cairn.Training.Data;
 using Cairn.Training.Evaluation;
 using Cairn.Training.Explain;
+using Cairn.Training.Logging;
 using Cairn.Training.Trainers;
 using Microsoft.ML;
 
@@ -37,7 +35,7 @@ public sealed class TrainingJob(CairnClient client)
         try
         {
             LogParams(run, spec, table);
-            await run.LogInputAsync(Dataset(path, table), "training", cancellationToken);
+            await run.LogInputAsync(DatasetEntity.ForFile(path, table.Frame), "training", cancellationToken);
             if (specFile is not null)
             {
                 await run.LogArtifactAsync(specFile, null, cancellationToken);
@@ -50,7 +48,7 @@ public sealed class TrainingJob(CairnClient client)
                 : Holdout(ml, spec, estimator, data);
 
             progress?.Report("Evaluating");
-            var evaluation = Evaluate(ml, spec.Task, outcome.Scored);
+            var evaluation = TaskEvaluation.Of(ml, spec.Task, outcome.Scored);
             var logged = Select(spec.Split.IsCrossValidation ? outcome.Metrics : evaluation.Metrics, spec.Metrics);
             run.LogMetrics(logged);
             var plots = spec.Plots ? evaluation.Plots.ToList() : [];
@@ -58,10 +56,10 @@ public sealed class TrainingJob(CairnClient client)
             {
                 progress?.Report("Computing permutation feature importance");
                 var (json, svg) = FeatureImportanceArtifacts(ml, spec, table, outcome);
-                await run.LogTextAsync(json, "feature_importance.json", cancellationToken);
+                await run.LogTextAsync(json, FeatureImportanceReport.JsonFile, cancellationToken);
                 if (spec.Plots)
                 {
-                    plots.Add(("feature_importance.svg", svg));
+                    plots.Add((FeatureImportanceReport.PlotFile, svg));
                 }
             }
 
@@ -123,20 +121,6 @@ public sealed class TrainingJob(CairnClient client)
         }
     }
 
-    /// <summary>MLflow's dataset entity: name, 8-character digest of the file, source, column schema and row count.</summary>
-    private static DatasetDto Dataset(string path, TrainingTable table)
-    {
-        using var file = File.OpenRead(path);
-        var digest = Convert.ToHexStringLower(SHA256.HashData(file))[..8];
-        var signature = Cairn.Models.Package.SignatureSchema.Of(table.Frame.Columns
-            .Select(c => new ColumnSpec(c.Name, c.Type, IsArray: c.IsArray)).ToArray());
-        var rows = table.Frame.RowCount;
-        return new DatasetDto(Path.GetFileNameWithoutExtension(path), digest, "local",
-            System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["uri"] = path }),
-            $"{{\"mlflow_colspec\": {signature.ToJson()}}}",
-            $"{{\"num_rows\": {rows}, \"num_elements\": {(long)rows * table.Frame.Columns.Count}}}");
-    }
-
     /// <summary>
     /// What training produced: the model to log, the scored validation rows, and the model and rows that permutation
     /// importance measures (for k folds: the first fold's, since the final model has seen every row).
@@ -164,7 +148,7 @@ public sealed class TrainingJob(CairnClient client)
             var foldModel = estimator.Fit(folds[f].TrainSet);
             var scored = foldModel.Transform(folds[f].TestSet);
             first ??= (foldModel, folds[f].TestSet, scored);
-            var metrics = Select(Evaluate(ml, spec.Task, scored).Metrics, spec.Metrics);
+            var metrics = Select(TaskEvaluation.Of(ml, spec.Task, scored).Metrics, spec.Metrics);
             foreach (var (key, value) in metrics)
             {
                 run.LogMetric("fold_" + key, value, f);
@@ -198,43 +182,9 @@ public sealed class TrainingJob(CairnClient client)
             Repeats = spec.FeatureImportanceRepeats,
             Seed = spec.Split.Seed,
         });
-        var metric = PermutationImportance.MetricName(spec.Task);
-        var json = System.Text.Json.JsonSerializer.Serialize(new
-        {
-            metric,
-            repeats = spec.FeatureImportanceRepeats,
-            importances = importances.Select(i => new { column = i.Column, mean_drop = i.MeanDrop, std_drop = i.StdDrop }),
-        }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
-        return (json, Plots.SvgPlots.FeatureImportance(importances, metric));
+        return (FeatureImportanceReport.Json(importances, spec.Task, spec.FeatureImportanceRepeats), FeatureImportanceReport.Svg(importances, spec.Task));
     }
 
     private static IReadOnlyDictionary<string, double> Select(IReadOnlyDictionary<string, double> metrics, IReadOnlyList<string> wanted) =>
         wanted.Count == 0 ? metrics : metrics.Where(m => wanted.Contains(m.Key)).ToDictionary(m => m.Key, m => m.Value);
-
-    private sealed record TaskEvaluation(IReadOnlyDictionary<string, double> Metrics, IReadOnlyList<(string File, string Svg)> Plots);
-
-    private static TaskEvaluation Evaluate(MLContext ml, PredictionTask task, IDataView scored)
-    {
-        switch (task)
-        {
-            case PredictionTask.BinaryClassification:
-                var binary = BinaryEvaluation.Evaluate(ml, scored);
-                return new TaskEvaluation(binary.Metrics,
-                [
-                    ("roc_curve.svg", Plots.SvgPlots.RocCurve(binary.Roc, binary.Metrics.GetValueOrDefault(MetricNames.RocAuc))),
-                    ("precision_recall_curve.svg", Plots.SvgPlots.PrecisionRecallCurve(binary.PrecisionRecall, binary.Metrics.GetValueOrDefault(MetricNames.PrAuc))),
-                    ("confusion_matrix.svg", Plots.SvgPlots.ConfusionMatrix(binary.ConfusionMatrix)),
-                ]);
-            case PredictionTask.MulticlassClassification:
-                var multiclass = MulticlassEvaluation.Evaluate(ml, scored);
-                return new TaskEvaluation(multiclass.Metrics, [("confusion_matrix.svg", Plots.SvgPlots.ConfusionMatrix(multiclass.ConfusionMatrix))]);
-            default:
-                var regression = RegressionEvaluation.Evaluate(ml, scored);
-                return new TaskEvaluation(regression.Metrics,
-                [
-                    ("predicted_vs_actual.svg", Plots.SvgPlots.PredictedVsActual(regression.Actual, regression.Predicted)),
-                    ("residuals.svg", Plots.SvgPlots.ResidualHistogram(regression.Actual, regression.Predicted)),
-                ]);
-        }
-    }
 }

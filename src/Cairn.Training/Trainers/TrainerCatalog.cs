@@ -120,6 +120,12 @@ public static class TrainerCatalog
             Set(options, key, value);
         }
 
+        return OptionValues(options);
+    }
+
+    /// <summary>The simple-valued options of an ML.NET trainer options object, keyed in snake_case; column names left out.</summary>
+    public static IReadOnlyDictionary<string, string> OptionValues(object options)
+    {
         return Settable(options.GetType())
             .Where(m => m.Name is not ("LabelColumnName" or "FeatureColumnName" or "ExampleWeightColumnName" or "RowGroupColumnName"))
             .Select(m => (Key: SnakeCase(m.Name), Value: Read(m, options)))
