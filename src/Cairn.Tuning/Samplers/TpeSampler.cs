@@ -1,0 +1,105 @@
+using Cairn.Tuning.Space;
+using Cairn.Tuning.Studies;
+
+namespace Cairn.Tuning.Samplers;
+
+/// <summary>TPE settings; the defaults are Optuna's (see docs/tuning.md).</summary>
+public sealed record TpeOptions
+{
+    /// <summary>Random suggestions until this many trials have completed.</summary>
+    public int StartupTrials { get; init; } = 10;
+
+    /// <summary>Candidates drawn from the good-trials density per suggestion.</summary>
+    public int EiCandidates { get; init; } = 24;
+
+    public double PriorWeight { get; init; } = 1.0;
+
+    public bool ConsiderMagicClip { get; init; } = true;
+
+    public bool ConsiderEndpoints { get; init; }
+
+    /// <summary>Running trials count as bad observations, so parallel workers do not all suggest the same point.</summary>
+    public bool ConstantLiar { get; init; } = true;
+}
+
+/// <summary>
+/// Tree-structured Parzen Estimator, univariate (one density pair per parameter, as Optuna's default). Finished trials are
+/// ranked, the best γ(n) = min(⌈0.1·n⌉, 25) form the "good" group, the rest the "bad" one; a candidate drawn from the good
+/// density that maximises log l(x) − log g(x) is suggested. Only trials that have the parameter take part, so
+/// conditional parameters are modelled over the trials where they exist.
+/// </summary>
+public sealed class TpeSampler(int seed = 0, TpeOptions? options = null) : ISampler
+{
+    private readonly TpeOptions _options = options ?? new TpeOptions();
+
+    public int Seed { get; } = seed;
+
+    public double Sample(StudyView study, TrialRecord trial, string name, Distribution distribution)
+    {
+        var random = SeededRandom.For(Seed, trial.Number, name, "tpe");
+        var related = study.Trials.Where(t => t.Number != trial.Number && t.Distributions.TryGetValue(name, out var d) && d == distribution).ToList();
+        if (related.Count(t => t.State == TrialState.Complete) < _options.StartupTrials)
+        {
+            return RandomSampler.FromUnit(distribution, random.NextDouble());
+        }
+
+        // Complete trials by value, then pruned ones (further first, then by their last value); failed trials carry nothing.
+        var finished = related.Where(t => t.State == TrialState.Complete && t.Value is not null).OrderBy(t => study.Loss(t.Value!.Value))
+            .Concat(related.Where(t => t.State == TrialState.Pruned).OrderByDescending(t => t.LastStep ?? -1).ThenBy(t => t.Value is { } v ? study.Loss(v) : double.PositiveInfinity))
+            .ToList();
+        var goodCount = Math.Min((int)Math.Ceiling(0.1 * finished.Count), 25);
+        var good = finished.Take(goodCount).ToList();
+        var bad = finished.Skip(goodCount).ToList();
+        if (_options.ConstantLiar)
+        {
+            bad.AddRange(related.Where(t => t.State == TrialState.Running));
+        }
+
+        var below = Estimator(distribution, name, good);
+        var above = Estimator(distribution, name, bad);
+        var best = double.NaN;
+        var bestScore = double.NegativeInfinity;
+        for (var i = 0; i < _options.EiCandidates; i++)
+        {
+            var candidate = distribution.Snap(below.Sample(random));
+            var score = below.LogDensity(candidate) - above.LogDensity(candidate);
+            if (score > bestScore || double.IsNaN(best))
+            {
+                (best, bestScore) = (candidate, score);
+            }
+        }
+
+        return best;
+    }
+
+    private ParzenEstimator Estimator(Distribution distribution, string name, List<TrialRecord> group)
+    {
+        var byAge = group.OrderBy(t => t.Number).ToList();
+        return new ParzenEstimator(distribution, byAge.Select(t => t.Params[name]).ToList(), Weights(byAge.Count),
+            _options.PriorWeight, _options.ConsiderMagicClip, _options.ConsiderEndpoints);
+    }
+
+    /// <summary>Optuna's default weights: 1 below 25 observations; else a linear ramp from 1/n to 1 over the oldest n − 25.</summary>
+    public static double[] Weights(int n)
+    {
+        var weights = new double[n];
+        if (n < 25)
+        {
+            Array.Fill(weights, 1.0);
+            return weights;
+        }
+
+        var ramp = n - 25;
+        for (var i = 0; i < ramp; i++)
+        {
+            weights[i] = ramp == 1 ? 1.0 / n : 1.0 / n + i * (1.0 - 1.0 / n) / (ramp - 1);
+        }
+
+        for (var i = ramp; i < n; i++)
+        {
+            weights[i] = 1.0;
+        }
+
+        return weights;
+    }
+}

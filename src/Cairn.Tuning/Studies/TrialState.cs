@@ -1,0 +1,15 @@
+namespace Cairn.Tuning.Studies;
+
+public enum TrialState
+{
+    Running,
+    Complete,
+    Pruned,
+    Failed,
+}
+
+public enum Direction
+{
+    Minimize,
+    Maximize,
+}
