@@ -46,3 +46,20 @@ public sealed class TpeRegretTests
         }
     }
 }
+
+/// <summary>Random search must match the exact distribution of best-of-n regret, neither better nor worse (reference §6.4.2).</summary>
+public sealed class RandomSearchReferenceTests
+{
+    [Theory]
+    [InlineData("branin", 0.358, 0.30)]
+    [InlineData("hartmann6", 1.29, 0.12)]
+    public async Task MedianRegretOver200Seeds_LiesInTheBandAroundTheExactValue(string name, double exact, double band)
+    {
+        var function = BenchmarkFunction.All.Single(f => f.Name == name);
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 200).Select(seed => Task.Run(() => RegretRun.RunAsync(function, new RandomSampler(seed), 100))));
+        var median = RegretRun.Median(runs.Select(r => r[99]));
+
+        Assert.InRange(median, exact * (1 - band), exact * (1 + band));
+    }
+}

@@ -1,0 +1,66 @@
+// Regret tables for the samplers on the benchmark functions, the 200-seed random-search check against the exact
+// reference values, and TPE suggestion latency with 1,000 finished trials and 10 parameters.
+//
+//   dotnet run --project bench/tuning -c Release -- [regret|random200|latency|all]
+using System.Diagnostics;
+using System.Globalization;
+using Cairn.Tuning.Benchmarks;
+using Cairn.Tuning.Samplers;
+using Cairn.Tuning.Studies;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var what = args.Length > 0 ? args[0] : "all";
+
+if (what is "regret" or "all")
+{
+    Console.WriteLine("| function | sampler | median @50 [IQR] | median @100 [IQR] |");
+    Console.WriteLine("|---|---|---|---|");
+    var samplers = new (string Name, Func<int, ISampler> Make)[] { ("random", s => new RandomSampler(s)), ("sobol", s => new SobolSampler(s)), ("tpe", s => new TpeSampler(s)) };
+    foreach (var function in BenchmarkFunction.All)
+    {
+        foreach (var (name, make) in samplers)
+        {
+            var runs = await Task.WhenAll(Enumerable.Range(0, 20).Select(seed => Task.Run(() => RegretRun.RunAsync(function, make(seed), 100))));
+            Console.WriteLine($"| {function.Name} | {name} | {Cell(runs, 49)} | {Cell(runs, 99)} |");
+        }
+    }
+}
+
+if (what is "random200" or "all")
+{
+    // Exact medians of best-of-100 regret for uniform random search (reference §5.2), with the allowed bands.
+    foreach (var (function, exact, band) in new[] { (BenchmarkFunction.Branin, 0.358, 0.30), (BenchmarkFunction.Hartmann6, 1.29, 0.12) })
+    {
+        var runs = await Task.WhenAll(Enumerable.Range(0, 200).Select(seed => Task.Run(() => RegretRun.RunAsync(function, new RandomSampler(seed), 100))));
+        var median = RegretRun.Median(runs.Select(r => r[99]));
+        var ok = Math.Abs(median / exact - 1) <= band;
+        Console.WriteLine($"random search, {function.Name}, 200 seeds x 100: median regret {median:G4} (exact {exact}, band ±{band:P0}) {(ok ? "PASS" : "FAIL")}");
+    }
+}
+
+if (what is "latency" or "all")
+{
+    var study = new Study(Direction.Minimize, new TpeSampler(1));
+    var random = new Random(1);
+    var timings = new List<double>();
+    for (var n = 0; n < 1100; n++)
+    {
+        var trial = study.Ask();
+        var clock = Stopwatch.StartNew();
+        var value = Enumerable.Range(0, 10).Sum(i => Math.Pow(trial.SuggestFloat($"p{i}", 0, 1) - 0.3, 2));
+        if (n >= 1000)
+        {
+            timings.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        study.Tell(trial.Number, value + 0.01 * random.NextDouble());
+    }
+
+    Console.WriteLine($"TPE, 10 parameters, trials 1,000-1,099: suggestion of all 10 parameters p50 {RegretRun.Median(timings):F1} ms, p95 {RegretRun.PercentileOf(timings, 95):F1} ms");
+}
+
+static string Cell(double[][] runs, int index)
+{
+    var values = runs.Select(r => r[index]).ToList();
+    return $"{RegretRun.Median(values):G3} [{RegretRun.PercentileOf(values, 25):G2}–{RegretRun.PercentileOf(values, 75):G2}]";
+}
