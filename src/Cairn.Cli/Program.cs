@@ -10,4 +10,5 @@ root.Subcommands.Add(new GcCommand(console).Build());
 root.Subcommands.Add(new ModelsCommand(console).Build());
 root.Subcommands.Add(new DatasetsCommand(console).Build());
 root.Subcommands.Add(new TrainCommand(console).Build());
+root.Subcommands.Add(new TuneCommand(console).Build());
 return await root.Parse(args).InvokeAsync();

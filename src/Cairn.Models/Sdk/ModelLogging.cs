@@ -59,7 +59,7 @@ public static class ModelLogging
             await client.UploadDirectoryAsync(logged.Info.ArtifactUri, directory, null, cancellationToken);
             await client.FinalizeLoggedModelAsync(modelId, LoggedModelStatus.Ready, cancellationToken);
             var (registered, version) = registeredModelName is null ? (null, null)
-                : await RegisterAsync(client, registeredModelName, modelId, run.RunId, cancellationToken);
+                : await RegisterLoggedModelAsync(client, registeredModelName, modelId, run.RunId, cancellationToken);
             return new LoggedModelInfo(modelId, "models:/" + modelId, logged.Info.ArtifactUri, metadata, registered, version);
         }
         catch (Exception error) when (error is not OperationCanceledException)
@@ -83,7 +83,9 @@ public static class ModelLogging
         }
     }
 
-    private static async Task<(string, string)> RegisterAsync(CairnClient client, string name, string modelId, string runId, CancellationToken cancellationToken)
+    /// <summary>Registers a logged model as a new version of <paramref name="name"/> (created if missing); returns (name, version).</summary>
+    public static async Task<(string Name, string Version)> RegisterLoggedModelAsync(this CairnClient client, string name, string modelId, string runId,
+        CancellationToken cancellationToken = default)
     {
         await client.EnsureRegisteredModelAsync(name, cancellationToken);
         var version = await client.CreateModelVersionAsync(name, "models:/" + modelId, runId, modelId, cancellationToken: cancellationToken);

@@ -20,18 +20,21 @@ public sealed record TrainingResult(string RunId, string ExperimentId, IReadOnly
 /// </summary>
 public sealed class TrainingJob(CairnClient client)
 {
-    public async Task<TrainingResult> RunAsync(TrainingSpec spec, string? specFile = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="tags">Extra run tags, e.g. <c>mlflow.parentRunId</c> when the job is one trial of a tuning study.</param>
+    public async Task<TrainingResult> RunAsync(TrainingSpec spec, string? specFile = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default,
+        IReadOnlyDictionary<string, string>? tags = null)
     {
         progress?.Report("Reading data");
         var (path, table) = await LoadTableAsync(spec, cancellationToken);
         var ml = new MLContext(seed: spec.Split.Seed);
         var data = ml.Data.Cache(FrameDataView.Create(table.Frame));
 
-        await using var run = await client.StartRunAsync(spec.Experiment, spec.RunName, new Dictionary<string, string>
+        var runTags = new Dictionary<string, string>(tags ?? new Dictionary<string, string>())
         {
             ["cairn.job.trainer"] = TrainerCatalog.ClassName(spec.Trainer.Name, spec.Task),
             ["mlflow.source.name"] = specFile is null ? "cairn train" : Path.GetFileName(specFile),
-        }, cancellationToken);
+        };
+        await using var run = await client.StartRunAsync(spec.Experiment, spec.RunName, runTags, cancellationToken);
         try
         {
             LogParams(run, spec, table);

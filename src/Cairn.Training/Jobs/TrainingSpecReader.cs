@@ -44,6 +44,12 @@ public static class TrainingSpecReader
             throw TrainingSpecException.One($"The spec is not valid YAML (line {error.Start.Line}): {error.Message}");
         }
 
+        return FromMap(root, baseDirectory);
+    }
+
+    /// <summary>Checks an already parsed spec (a tuning spec hands over everything but its own section).</summary>
+    public static TrainingSpec FromMap(Dictionary<string, object?> root, string baseDirectory)
+    {
         var problems = new List<string>();
         var check = new Checker(problems);
         check.KnownKeys(root, TopKeys, "");

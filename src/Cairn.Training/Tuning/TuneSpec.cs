@@ -1,0 +1,35 @@
+using Cairn.Training.Jobs;
+using Cairn.Tuning.Space;
+using Cairn.Tuning.Studies;
+
+namespace Cairn.Training.Tuning;
+
+/// <summary>A tuning job: a training spec whose trainer hyperparameters are searched (see docs/tuning.md).</summary>
+public sealed record TuneSpec
+{
+    public required TrainingSpec Training { get; init; }
+
+    /// <summary>The logged metric to optimise, e.g. roc_auc.</summary>
+    public required string Objective { get; init; }
+
+    public required Direction Direction { get; init; }
+
+    /// <summary>random, grid, sobol or tpe.</summary>
+    public required string Sampler { get; init; }
+
+    public int Seed { get; init; }
+
+    public required int MaxTrials { get; init; }
+
+    public int Parallelism { get; init; } = 1;
+
+    public TimeSpan? TimeBudget { get; init; }
+
+    public int? NoImprovementTrials { get; init; }
+
+    /// <summary>Hyperparameter name (the trainer's option in snake_case) → its range.</summary>
+    public required IReadOnlyDictionary<string, Distribution> Space { get; init; }
+
+    /// <summary>Register the best trial's model under this name when the study ends.</summary>
+    public string? RegisterBestAs { get; init; }
+}

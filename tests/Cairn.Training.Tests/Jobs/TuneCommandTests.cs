@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Cairn.Client;
+using Cairn.Core.Tracking;
+using Cairn.Server.Tests.Infrastructure;
+using Cairn.Training.Tests.Support;
+using Cairn.Training.Tuning;
+
+namespace Cairn.Training.Tests.Jobs;
+
+/// <summary><c>cairn tune</c> run as a process against a real server: the study as a parent run, trials as nested runs, resume.</summary>
+public sealed class TuneCommandTests(CairnServer server) : IClassFixture<CairnServer>
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static readonly string Columns = string.Join(", ", Enumerable.Range(0, 30).Select(i => $"f{i}"));
+
+    private static string Spec(string experiment, string model, string space, string sampler = "random", int trials = 5) => $$$"""
+        experiment: {{{experiment}}}
+        task: binary
+        data:
+          path: /usr/lib/python3/dist-packages/sklearn/datasets/data/breast_cancer.csv
+          header: false
+          skip_rows: 1
+          columns: [{{{Columns}}}, benign]
+          label: benign
+        split: {validation_fraction: 0.3, seed: 3}
+        trainer: {name: fasttree, hyperparameters: {number_of_trees: 20}}
+        plots: false
+        feature_importance: false
+        tune:
+          objective: roc_auc
+          direction: maximize
+          sampler: {{{sampler}}}
+          seed: 5
+          max_trials: {{{trials}}}
+          space:
+        {{{space}}}
+          register_best_as: {{{model}}}
+        """;
+
+    private const string Space = """
+            learning_rate: {type: float, low: 0.05, high: 0.5, log: true}
+            number_of_leaves: {type: int, low: 2, high: 16}
+        """;
+
+    private async Task<(int Code, JsonElement Result, string Stderr)> TuneAsync(string specPath, params string[] extra)
+    {
+        var (code, stdout, stderr) = await CairnProcess.RunAsync(["tune", "-f", specPath, "--tracking-uri", server.BaseAddress.ToString(), "--json", .. extra]);
+        return (code, code == 0 ? JsonDocument.Parse(stdout).RootElement.Clone() : default, stderr);
+    }
+
+    [Fact]
+    public async Task AStudy_IsAParentRunWithNestedTrials_RegistersTheBest_AndResumes()
+    {
+        var folder = Directory.CreateTempSubdirectory("cairn-tune").FullName;
+        var experiment = "tune-" + Guid.NewGuid().ToString("N")[..8];
+        var model = experiment + "-best";
+        var specPath = Path.Combine(folder, "tune.yaml");
+        await File.WriteAllTextAsync(specPath, Spec(experiment, model, Space), Token);
+
+        var (code, result, stderr) = await TuneAsync(specPath);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("trial 4:", stderr, StringComparison.Ordinal);
+        using var client = CairnClient.Create(server.BaseAddress.ToString());
+        var parentId = result.GetProperty("parent_run_id").GetString()!;
+        var parent = await client.GetRunAsync(parentId, Token);
+        Assert.Equal(RunStatus.Finished, parent.Info.Status);
+        var parentParams = parent.Data.Params!.ToDictionary(p => p.Key!, p => p.Value);
+        Assert.Equal("roc_auc", parentParams["objective"]);
+        Assert.Equal("float [0.05, 0.5] log", parentParams["space.learning_rate"]);
+
+        var trials = await client.SearchRunsAsync([parent.Info.ExperimentId], $"tags.`mlflow.parentRunId` = '{parentId}'", cancellationToken: Token);
+        Assert.Equal(5, trials.Count);
+        Assert.Equal(["0", "1", "2", "3", "4"], trials.Select(t => t.Data.Tags!.Single(x => x.Key == TuningJob.TrialTag).Value).Order());
+        var values = trials.ToDictionary(t => t.Info.RunId, t => t.Data.Metrics!.Single(m => m.Key == "roc_auc").Value!.Value);
+        var bestRun = result.GetProperty("best_run_id").GetString()!;
+        Assert.Equal(values.Values.Max(), values[bestRun]);
+        Assert.Equal(values[bestRun], result.GetProperty("best_value").GetDouble());
+        Assert.All(trials, t => Assert.InRange(double.Parse(t.Data.Params!.Single(p => p.Key == "learning_rate").Value!, System.Globalization.CultureInfo.InvariantCulture), 0.05 - 1e-9, 0.5 + 1e-9));
+        Assert.Equal(bestRun, parent.Data.Tags!.Single(t => t.Key == "cairn.tune.best_run_id").Value);
+        var version = await client.GetModelVersionAsync(model, "1", Token);
+        Assert.Equal(bestRun, version.RunId);
+
+        // Resuming runs max_trials more trials, numbered on, and keeps the best-so-far curve going.
+        var (resumedCode, resumed, resumedErr) = await TuneAsync(specPath, "--resume", parentId);
+
+        Assert.True(resumedCode == 0, resumedErr);
+        Assert.Equal(10, resumed.GetProperty("trials").GetProperty("complete").GetInt32());
+        var all = await client.SearchRunsAsync([parent.Info.ExperimentId], $"tags.`mlflow.parentRunId` = '{parentId}'", cancellationToken: Token);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(),
+            all.Select(t => t.Data.Tags!.Single(x => x.Key == TuningJob.TrialTag).Value).Order());
+        var curve = await client.GetMetricHistoryAsync(parentId, "best_roc_auc", Token);
+        Assert.Equal(10, curve.Count);
+        Assert.True(curve.OrderBy(m => m.Step).Select(m => m.Value!.Value).Zip(curve.OrderBy(m => m.Step).Skip(1).Select(m => m.Value!.Value)).All(p => p.Second >= p.First));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task ABadTuneSpec_NamesEveryProblem_AndCreatesNothing()
+    {
+        var folder = Directory.CreateTempSubdirectory("cairn-tune-bad").FullName;
+        var experiment = "tune-bad-" + Guid.NewGuid().ToString("N")[..8];
+        var specPath = Path.Combine(folder, "tune.yaml");
+        await File.WriteAllTextAsync(specPath, Spec(experiment, "m", """
+                no_such_option: {type: float, low: 0, high: 1}
+                number_of_leaves: {type: int, low: 16, high: 2}
+                learning_rate: {type: float, low: 0.01, high: 0.5}
+            """, sampler: "grid").Replace("objective: roc_auc", "objective: r2_score", StringComparison.Ordinal), Token);
+
+        var (code, _, stderr) = await TuneAsync(specPath);
+
+        Assert.Equal(2, code);
+        Assert.Contains("tune.space.no_such_option", stderr, StringComparison.Ordinal);
+        Assert.Contains("tune.space.number_of_leaves", stderr, StringComparison.Ordinal);
+        Assert.Contains("tune.space.learning_rate: grid search needs a step", stderr, StringComparison.Ordinal);
+        Assert.Contains("tune.objective: 'r2_score'", stderr, StringComparison.Ordinal);
+        using var client = CairnClient.Create(server.BaseAddress.ToString());
+        Assert.Null(await client.FindExperimentAsync(experiment, Token));
+        Directory.Delete(folder, recursive: true);
+    }
+}
