@@ -11,4 +11,5 @@ root.Subcommands.Add(new ModelsCommand(console).Build());
 root.Subcommands.Add(new DatasetsCommand(console).Build());
 root.Subcommands.Add(new TrainCommand(console).Build());
 root.Subcommands.Add(new TuneCommand(console).Build());
+root.Subcommands.Add(new AutoMlCommand(console).Build());
 return await root.Parse(args).InvokeAsync();

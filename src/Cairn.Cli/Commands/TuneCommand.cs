@@ -115,17 +115,4 @@ internal sealed class TuneCommand(IConsoleOutput console)
             console.Info($"Registered the best model as models:/{spec.RegisterBestAs}/{version}");
         }
     }
-
-    private sealed class LineProgress(Action<string> report) : IProgress<string>
-    {
-        private readonly Lock _gate = new();
-
-        public void Report(string value)
-        {
-            lock (_gate)
-            {
-                report(value);
-            }
-        }
-    }
 }

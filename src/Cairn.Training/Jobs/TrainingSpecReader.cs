@@ -28,14 +28,16 @@ public static class TrainingSpecReader
         return Parse(File.ReadAllText(path), Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
-    public static TrainingSpec Parse(string yaml, string baseDirectory)
+    public static TrainingSpec Parse(string yaml, string baseDirectory) => FromMap(LoadMap(yaml), baseDirectory);
+
+    /// <summary>The spec's YAML as a map of plain values; not YAML or not a mapping is a <see cref="TrainingSpecException"/>.</summary>
+    public static Dictionary<string, object?> LoadMap(string yaml)
     {
-        Dictionary<string, object?> root;
         try
         {
             var stream = new YamlStream();
             stream.Load(new StringReader(yaml));
-            root = stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode mapping
+            return stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode mapping
                 ? YamlValues.ToMap(mapping)
                 : throw TrainingSpecException.One("The spec must be a YAML mapping (key: value lines).");
         }
@@ -43,8 +45,6 @@ public static class TrainingSpecReader
         {
             throw TrainingSpecException.One($"The spec is not valid YAML (line {error.Start.Line}): {error.Message}");
         }
-
-        return FromMap(root, baseDirectory);
     }
 
     /// <summary>Checks an already parsed spec (a tuning spec hands over everything but its own section).</summary>

@@ -27,8 +27,14 @@ public sealed record TuneSpec
 
     public int? NoImprovementTrials { get; init; }
 
-    /// <summary>Hyperparameter name (the trainer's option in snake_case) → its range.</summary>
+    /// <summary>
+    /// Parameter name → its range. Without <see cref="TrainerSpaces"/> the names are the trainer's options (snake_case);
+    /// with it, <c>trainer</c> picks the trainer and <c>&lt;trainer&gt;.&lt;option&gt;</c> are that trainer's options.
+    /// </summary>
     public required IReadOnlyDictionary<string, Distribution> Space { get; init; }
+
+    /// <summary>For a search across trainers (AutoML): trainer name → the names in <see cref="Space"/> it uses.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? TrainerSpaces { get; init; }
 
     /// <summary>Register the best trial's model under this name when the study ends.</summary>
     public string? RegisterBestAs { get; init; }

@@ -1,11 +1,8 @@
 using System.Globalization;
-using Cairn.Models.Package;
 using Cairn.Training.Jobs;
 using Cairn.Training.Trainers;
 using Cairn.Tuning.Space;
 using Cairn.Tuning.Studies;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Cairn.Training.Tuning;
 
@@ -29,20 +26,7 @@ public static class TuneSpecReader
 
     public static TuneSpec Parse(string yaml, string baseDirectory)
     {
-        Dictionary<string, object?> root;
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            root = stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode mapping
-                ? YamlValues.ToMap(mapping)
-                : throw TrainingSpecException.One("The spec must be a YAML mapping (key: value lines).");
-        }
-        catch (YamlException error)
-        {
-            throw TrainingSpecException.One($"The spec is not valid YAML (line {error.Start.Line}): {error.Message}");
-        }
-
+        var root = TrainingSpecReader.LoadMap(yaml);
         var problems = new List<string>();
         var tune = root.GetValueOrDefault("tune") as Dictionary<string, object?>;
         if (tune is null)
@@ -189,13 +173,7 @@ public static class TuneSpecReader
     private static TimeSpan? Duration(object value, List<string> problems)
     {
         var text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
-        var unit = text.Length > 0 ? text[^1] : ' ';
-        if (double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount > 0 && unit is 's' or 'm' or 'h')
-        {
-            return unit switch { 's' => TimeSpan.FromSeconds(amount), 'm' => TimeSpan.FromMinutes(amount), _ => TimeSpan.FromHours(amount) };
-        }
-
-        return Fail<TimeSpan?>(problems, $"tune.time_budget: '{text}' is not a duration like 90s, 10m or 2h.", null);
+        return DurationText.TryParse(text) ?? Fail<TimeSpan?>(problems, $"tune.time_budget: '{text}' is not a duration like 90s, 10m or 2h.", null);
     }
 
     private static T Fail<T>(List<string> problems, string problem, T fallback)

@@ -22,6 +22,9 @@ public sealed record TuneResult(string ParentRunId, string ExperimentId, IReadOn
 public sealed class TuningJob(CairnClient client)
 {
     public const string TrialTag = "cairn.tune.trial";
+
+    /// <summary>Each suggested value is also a tag of the trial run, exactly as suggested, so a resumed study reads it back.</summary>
+    public const string ParamTagPrefix = "cairn.tune.param.";
     private const string ObjectiveTag = "cairn.tune.objective";
 
     public async Task<TuneResult> RunAsync(TuneSpec spec, string? specFile = null, string? resumeRunId = null,
@@ -48,31 +51,38 @@ public sealed class TuningJob(CairnClient client)
             var best = new BestSoFar(spec.Direction, study.BestTrial?.Value);
             var reason = await study.OptimizeAsync(async (trial, token) =>
             {
-                var assignment = spec.Space.ToDictionary(p => p.Key, p => trial.Suggest(p.Key, p.Value));
-                var hyperparameters = new Dictionary<string, object?>(spec.Training.Trainer.Hyperparameters);
+                var (trainer, assignment) = Assign(spec, trial);
+                var hyperparameters = new Dictionary<string, object?>(spec.TrainerSpaces is null ? spec.Training.Trainer.Hyperparameters : new Dictionary<string, object?>());
                 foreach (var (name, suggested) in assignment)
                 {
-                    hyperparameters[name] = suggested is double or long or string or bool ? suggested : Convert.ToString(suggested, CultureInfo.InvariantCulture);
+                    var option = spec.TrainerSpaces is null ? name : name[(name.IndexOf('.', StringComparison.Ordinal) + 1)..];
+                    hyperparameters[option] = suggested is double or long or string or bool ? suggested : Convert.ToString(suggested, CultureInfo.InvariantCulture);
                 }
 
                 var trialSpec = spec.Training with
                 {
                     RunName = $"trial-{trial.Number}",
                     RegisterAs = null,
-                    Trainer = spec.Training.Trainer with { Hyperparameters = hyperparameters },
+                    Trainer = new TrainerSpec(trainer, hyperparameters),
                 };
-                var result = await new TrainingJob(client).RunAsync(trialSpec, specFile, null, token, new Dictionary<string, string>
+                var trialTags = new Dictionary<string, string>
                 {
                     [WellKnownTags.ParentRunId] = parent.RunId,
                     [TrialTag] = trial.Number.ToString(CultureInfo.InvariantCulture),
-                });
+                };
+                foreach (var (name, suggestedValue) in trial.Params)
+                {
+                    trialTags[ParamTagPrefix + name] = Format(suggestedValue, roundTrip: true);
+                }
+
+                var result = await new TrainingJob(client).RunAsync(trialSpec, specFile, null, token, trialTags);
                 runIds[trial.Number] = result.RunId;
                 var value = result.Metrics.TryGetValue(spec.Objective, out var v) ? v
                     : throw new InvalidOperationException($"The trial did not log '{spec.Objective}'.");
                 var (bestValue, improved) = best.Offer(value);
                 parent.LogMetric("best_" + spec.Objective, bestValue, trial.Number);
                 progress?.Report($"trial {trial.Number}: {spec.Objective} = {value.ToString("G6", CultureInfo.InvariantCulture)}" +
-                    $"{(improved ? " (best so far)" : "")}  {string.Join(", ", assignment.Select(a => $"{a.Key}={Format(a.Value)}"))}");
+                    $"{(improved ? " (best so far)" : "")}  {string.Join(", ", trial.Params.Select(a => $"{a.Key}={Format(a.Value)}"))}");
                 return value;
             }, new OptimizeOptions
             {
@@ -107,6 +117,18 @@ public sealed class TuningJob(CairnClient client)
         }
     }
 
+    /// <summary>The trainer and the suggested values of one trial; across trainers, only the chosen trainer's options.</summary>
+    private static (string Trainer, Dictionary<string, object?> Assignment) Assign(TuneSpec spec, Trial trial)
+    {
+        if (spec.TrainerSpaces is not { } trainers)
+        {
+            return (spec.Training.Trainer.Name, spec.Space.ToDictionary(p => p.Key, p => trial.Suggest(p.Key, p.Value)));
+        }
+
+        var trainer = (string)trial.Suggest(AutoMlSpace.TrainerParameter, spec.Space[AutoMlSpace.TrainerParameter])!;
+        return (trainer, trainers[trainer].ToDictionary(name => name, name => trial.Suggest(name, spec.Space[name])));
+    }
+
     private static ISampler Sampler(TuneSpec spec) => spec.Sampler switch
     {
         "random" => new RandomSampler(spec.Seed),
@@ -121,7 +143,7 @@ public sealed class TuningJob(CairnClient client)
         parent.LogParam("direction", spec.Direction == Direction.Maximize ? "maximize" : "minimize");
         parent.LogParam("sampler", spec.Sampler);
         parent.LogParam("seed", spec.Seed.ToString(CultureInfo.InvariantCulture));
-        parent.LogParam("trainer", spec.Training.Trainer.Name);
+        parent.LogParam("trainer", spec.TrainerSpaces is null ? spec.Training.Trainer.Name : string.Join(", ", spec.TrainerSpaces.Keys));
         foreach (var (name, distribution) in spec.Space)
         {
             parent.LogParam("space." + name, Describe(distribution));
@@ -145,18 +167,18 @@ public sealed class TuningJob(CairnClient client)
                 continue;
             }
 
-            var parameters = (run.Data.Params ?? []).ToDictionary(p => p.Key!, p => p.Value);
             var values = new Dictionary<string, double>();
-            foreach (var (name, distribution) in spec.Space)
+            foreach (var (key, raw) in tags.Where(t => t.Key.StartsWith(ParamTagPrefix, StringComparison.Ordinal)))
             {
-                if (parameters.GetValueOrDefault(name) is { } raw && distribution.ToInternal(raw) is { } internalValue)
+                var name = key[ParamTagPrefix.Length..];
+                if (spec.Space.TryGetValue(name, out var distribution) && distribution.ToInternal(raw) is { } internalValue)
                 {
                     values[name] = distribution.Snap(internalValue);
                 }
             }
 
             var metric = (run.Data.Metrics ?? []).FirstOrDefault(m => m.Key == spec.Objective)?.Value;
-            var complete = run.Info.Status == RunStatus.Finished && metric is not null && values.Count == spec.Space.Count;
+            var complete = run.Info.Status == RunStatus.Finished && metric is not null && values.Count > 0;
             byNumber[number] = new TrialRecord(number, complete ? TrialState.Complete : TrialState.Failed, values,
                 spec.Space.Where(p => values.ContainsKey(p.Key)).ToDictionary(p => p.Key, p => p.Value), complete ? metric : null, new Dictionary<long, double>());
             runIds[number] = run.Info.RunId;
@@ -176,9 +198,11 @@ public sealed class TuningJob(CairnClient client)
         _ => distribution.ToString(),
     };
 
-    private static string Format(object? value) => value switch
+    private static string Format(object? value) => Format(value, roundTrip: false);
+
+    private static string Format(object? value, bool roundTrip) => value switch
     {
-        double d => d.ToString("G6", CultureInfo.InvariantCulture),
+        double d => d.ToString(roundTrip ? "R" : "G6", CultureInfo.InvariantCulture),
         null => "null",
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };

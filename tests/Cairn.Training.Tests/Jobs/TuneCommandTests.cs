@@ -120,3 +120,45 @@ public sealed class TuneCommandTests(CairnServer server) : IClassFixture<CairnSe
         Directory.Delete(folder, recursive: true);
     }
 }
+
+/// <summary><c>cairn automl</c> run as a process: a search across trainers with a leaderboard.</summary>
+public sealed class AutoMlCommandTests(CairnServer server) : IClassFixture<CairnServer>
+{
+    [Fact]
+    public async Task AutoMl_SearchesAcrossTrainers_AndReportsALeaderboard()
+    {
+        var folder = Directory.CreateTempSubdirectory("cairn-automl").FullName;
+        var experiment = "automl-" + Guid.NewGuid().ToString("N")[..8];
+        var specPath = Path.Combine(folder, "data.yaml");
+        await File.WriteAllTextAsync(specPath, $"""
+            experiment: {experiment}
+            task: binary
+            data:
+              path: /usr/lib/python3/dist-packages/sklearn/datasets/data/breast_cancer.csv
+              header: false
+              skip_rows: 1
+              columns: [{string.Join(", ", Enumerable.Range(0, 30).Select(i => $"f{i}"))}, benign]
+              label: benign
+            split: {"{"}validation_fraction: 0.3, seed: 3{"}"}
+            """, TestContext.Current.CancellationToken);
+
+        var (code, stdout, stderr) = await CairnProcess.RunAsync("automl", "-f", specPath, "--trainers", "sdca,fasttree,lightgbm", "--trials", "12",
+            "--budget", "10m", "--seed", "2", "--register-as", experiment, "--tracking-uri", server.BaseAddress.ToString(), "--json");
+
+        Assert.True(code == 0, stderr);
+        var result = JsonDocument.Parse(stdout).RootElement;
+        var board = result.GetProperty("leaderboard").EnumerateArray().ToList();
+        Assert.True(board.Count >= 2, stdout);
+        Assert.All(board, row => Assert.Contains(row.GetProperty("trainer").GetString(), new[] { "sdca", "fasttree", "lightgbm" }));
+        Assert.Equal(12, board.Sum(row => row.GetProperty("trials").GetInt32()));
+        Assert.Equal(board[0].GetProperty("best_value").GetDouble(), result.GetProperty("best_value").GetDouble());
+        Assert.True(result.GetProperty("best_value").GetDouble() > 0.97);
+
+        using var client = CairnClient.Create(server.BaseAddress.ToString());
+        var best = await client.GetRunAsync(result.GetProperty("best_run_id").GetString()!, TestContext.Current.CancellationToken);
+        var trainer = best.Data.Tags!.Single(t => t.Key == TuningJob.ParamTagPrefix + "trainer").Value;
+        Assert.Equal(board[0].GetProperty("trainer").GetString(), trainer);
+        Assert.Equal(best.Info.RunId, (await client.GetModelVersionAsync(experiment, "1", TestContext.Current.CancellationToken)).RunId);
+        Directory.Delete(folder, recursive: true);
+    }
+}
