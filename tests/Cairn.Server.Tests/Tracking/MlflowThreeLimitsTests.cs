@@ -4,7 +4,7 @@ using Cairn.Server.Tests.Infrastructure;
 namespace Cairn.Server.Tests.Tracking;
 
 /// <summary>What MLflow 3.x clients rely on beyond 2.12: limits, key characters, IS NULL filters, the prompt rule, server-info.</summary>
-public sealed class MlflowThreeLimitsTests(CairnServer server) : IClassFixture<CairnServer>
+public class MlflowThreeLimitsTests(CairnServer server) : IClassFixture<CairnServer>
 {
     private readonly MlflowHttp _client = server.Client;
 
