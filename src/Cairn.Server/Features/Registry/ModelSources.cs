@@ -13,6 +13,9 @@ internal static class ModelSources
 {
     public const string ManagedPrefix = "mlflow-artifacts:/";
 
+    /// <summary>Marks MLflow 3 prompts (registered models) and prompt versions.</summary>
+    public const string PromptTag = "mlflow.prompt.is_prompt";
+
     /// <summary>
     /// Resolves the source and copies its files into the version's own folder (<c>models/&lt;id&gt;</c>), so the version
     /// keeps working whatever later happens to the run or path it came from.
@@ -25,6 +28,11 @@ internal static class ModelSources
         var (location, runId) = string.IsNullOrEmpty(modelId)
             ? await ResolveAsync(source, tracking, loggedModels, registry, artifacts, cancellationToken)
             : await ResolveAsync("models:/" + modelId, tracking, loggedModels, registry, artifacts, cancellationToken);
+        if (!location.StartsWith(ManagedPrefix, StringComparison.Ordinal))
+        {
+            throw CairnException.InvalidParameter($"Invalid source '{source}': it names a version without files in managed storage (a prompt version?).");
+        }
+
         var own = ArtifactPath.Parse("models/" + Guid.NewGuid().ToString("N"));
         await artifacts.CopyAsync(ArtifactPath.Parse(location[ManagedPrefix.Length..]), own, cancellationToken);
         return (ManagedPrefix + own.Value, runId);
