@@ -21,6 +21,11 @@ public sealed partial class CairnClient
         (await SendAsync(HttpMethod.Patch, Mlflow + "logged-models/" + Uri.EscapeDataString(modelId), new FinalizeLoggedModelRequest(modelId, status),
             MlflowJson.FinalizeLoggedModelRequest, MlflowJson.LoggedModelResponse, cancellationToken)).Model;
 
+    /// <summary>Adds params to a logged model (write-once; at most 100 per request).</summary>
+    public Task LogLoggedModelParamsAsync(string modelId, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, Mlflow + "logged-models/" + Uri.EscapeDataString(modelId) + "/params", new LoggedModelParamsRequest(modelId, Pairs(parameters)),
+            MlflowJson.LoggedModelParamsRequest, MlflowJson.EmptyResponse, cancellationToken);
+
     /// <summary>Every logged model of the experiments matching the filter (all pages).</summary>
     public Task<List<LoggedModelDto>> SearchLoggedModelsAsync(IReadOnlyList<string> experimentIds, string? filter = null, CancellationToken cancellationToken = default) =>
         AllPagesAsync(token => SendAsync(HttpMethod.Post, Mlflow + "logged-models/search", new SearchLoggedModelsRequest(experimentIds.ToList(), filter, 100, token),

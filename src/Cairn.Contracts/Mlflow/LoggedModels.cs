@@ -29,7 +29,13 @@ public sealed record FinalizeLoggedModelRequest(string? ModelId, LoggedModelStat
 
 public sealed record LoggedModelIdRequest(string? ModelId, bool? AllowDeleted);
 
-public sealed record SearchLoggedModelsRequest(List<string>? ExperimentIds, string? Filter, long? MaxResults, string? PageToken);
+public sealed record SearchLoggedModelsRequest(List<string>? ExperimentIds, string? Filter, long? MaxResults, string? PageToken,
+    List<LoggedModelDatasetDto>? Datasets = null, List<LoggedModelOrderByDto>? OrderBy = null);
+
+/// <summary>Limits metric filters and metric ordering to metrics computed on this dataset.</summary>
+public sealed record LoggedModelDatasetDto(string? DatasetName, string? DatasetDigest);
+
+public sealed record LoggedModelOrderByDto(string? FieldName, bool? Ascending, string? DatasetName, string? DatasetDigest);
 
 public sealed record SearchLoggedModelsResponse(List<LoggedModelDto>? Models, string? NextPageToken);
 

@@ -37,7 +37,23 @@ public sealed record NewLoggedModel(
     IReadOnlyList<KeyValue> Params,
     IReadOnlyList<KeyValue> Tags);
 
-public sealed record LoggedModelQuery(IReadOnlyList<ExperimentId> ExperimentIds, IReadOnlyList<Comparison> Filter, int MaxResults, long Offset);
+public sealed record LoggedModelQuery(IReadOnlyList<ExperimentId> ExperimentIds, IReadOnlyList<Comparison> Filter, int MaxResults, long Offset)
+{
+    /// <summary>Metric filters only match metrics computed on one of these datasets (all metrics when empty).</summary>
+    public IReadOnlyList<DatasetRef> Datasets { get; init; } = [];
+
+    /// <summary>Empty means newest first (creation_timestamp_ms DESC); model_id always breaks ties.</summary>
+    public IReadOnlyList<LoggedModelOrder> OrderBy { get; init; } = [];
+}
+
+/// <summary>A dataset metrics were computed on; a null digest matches any digest of that name.</summary>
+public sealed record DatasetRef(string Name, string? Digest);
+
+/// <summary>
+/// One order_by entry: a model column (<see cref="Metric"/> null) or a metric, ordered by the model's value at its
+/// latest step (optionally computed on <see cref="Dataset"/>); models without the metric come last.
+/// </summary>
+public sealed record LoggedModelOrder(string? Column, string? Metric, bool Ascending, DatasetRef? Dataset);
 
 public sealed record ModelOutput(string ModelId, long Step);
 

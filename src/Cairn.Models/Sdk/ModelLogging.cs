@@ -17,6 +17,8 @@ namespace Cairn.Models.Sdk;
 /// </summary>
 public static class ModelLogging
 {
+    private const int MaxParamsPerRequest = 100;
+
     /// <summary>
     /// Logs an ML.NET model. Without a signature, one is inferred from <paramref name="inputSchema"/>: the example's columns,
     /// or all columns but the label when there is no example.
@@ -43,11 +45,19 @@ public static class ModelLogging
         var client = run.Client;
         await run.FlushAsync(cancellationToken);
         var current = await client.GetRunAsync(run.RunId, cancellationToken);
-        var parameters = (current.Data.Params ?? []).Take(100).ToDictionary(p => p.Key!, p => p.Value ?? "");
+        var runParams = (current.Data.Params ?? []).Select(p => KeyValuePair.Create(p.Key!, p.Value ?? "")).ToList();
+        var parameters = new Dictionary<string, string>(runParams.Take(MaxParamsPerRequest));
         var tags = (current.Data.Tags ?? []).Where(t => t.Key is WellKnownTags.User or "mlflow.source.name" or "mlflow.source.type")
             .ToDictionary(t => t.Key!, t => t.Value ?? "");
         var logged = await client.CreateLoggedModelAsync(run.ExperimentId, name, run.RunId, modelType, parameters, tags, cancellationToken);
         var modelId = logged.Info.ModelId;
+
+        // The create call carries the first 100 params; the rest follow in batches of 100, as MLflow 3 clients send them.
+        foreach (var batch in runParams.Skip(MaxParamsPerRequest).Chunk(MaxParamsPerRequest))
+        {
+            await client.LogLoggedModelParamsAsync(modelId, new Dictionary<string, string>(batch), cancellationToken);
+        }
+
         var directory = Directory.CreateTempSubdirectory("cairn-model-").FullName;
         try
         {

@@ -25,8 +25,8 @@ internal sealed class LoggedModelReads(ISqlReadSource source)
     {
         var parameters = new SqlParameters();
         var where = new List<string> { "lm.lifecycle_stage = 'active'", Dialect.InIds("lm.experiment_id", query.ExperimentIds.Select(e => e.Value), parameters) };
-        where.AddRange(query.Filter.Select(term => Condition(term, parameters)));
-        var sql = $"SELECT {Columns} FROM logged_models lm WHERE {string.Join(" AND ", where)} ORDER BY lm.creation_timestamp_ms DESC, lm.model_id LIMIT {query.MaxResults + 1} OFFSET {query.Offset}";
+        where.AddRange(query.Filter.Select(term => term.Entity == FilterEntity.Metric ? MetricCondition(term, query.Datasets, parameters) : Condition(term, parameters)));
+        var sql = $"SELECT {Columns} FROM logged_models lm WHERE {string.Join(" AND ", where)} ORDER BY {Order(query.OrderBy, parameters)} LIMIT {query.MaxResults + 1} OFFSET {query.Offset}";
         var models = await source.ReadAsync((connection, transaction) => LoadAsync(connection, transaction, sql, parameters, cancellationToken), cancellationToken);
         return TrackingReads.ToPage(models, query.MaxResults, query.Offset);
     }
@@ -36,6 +36,42 @@ internal sealed class LoggedModelReads(ISqlReadSource source)
             SELECT lm.model_id, o.step FROM run_outputs o JOIN runs r ON r.run_key = o.run_key JOIN logged_models lm ON lm.model_key = o.model_key
             WHERE r.run_uuid = @p0 ORDER BY lm.model_id
             """, SqlParameters.Of(runId.Value), reader => new ModelOutput(reader.GetString(0), reader.GetInt64(1)), cancellationToken), cancellationToken);
+
+    /// <summary>The model has a (non-NaN) value of the metric that compares true, computed on one of the datasets when any are given.</summary>
+    private static string MetricCondition(Comparison term, IReadOnlyList<DatasetRef> datasets, SqlParameters parameters) =>
+        $"EXISTS (SELECT 1 FROM logged_model_metrics x WHERE x.model_key = lm.model_key AND x.key = {parameters.Add(term.Key)} AND x.is_nan = 0 "
+        + $"AND {SqlDialect.NumberCompare("x.value", term.Op, ((NumberValue)term.Value).Value, parameters)}{DatasetCondition(datasets, parameters)})";
+
+    private static string DatasetCondition(IReadOnlyList<DatasetRef> datasets, SqlParameters parameters) =>
+        datasets.Count == 0 ? "" : " AND (" + string.Join(" OR ", datasets.Select(d => d.Digest is null
+            ? $"x.dataset_name = {parameters.Add(d.Name)}"
+            : $"(x.dataset_name = {parameters.Add(d.Name)} AND x.dataset_digest = {parameters.Add(d.Digest)})")) + ")";
+
+    /// <summary>A metric orders by its value at the model's latest step; models without it come last either way.</summary>
+    private string Order(IReadOnlyList<LoggedModelOrder> orderBy, SqlParameters parameters)
+    {
+        if (orderBy.Count == 0)
+        {
+            return "lm.creation_timestamp_ms DESC, lm.model_id";
+        }
+
+        var terms = new List<string>();
+        foreach (var term in orderBy)
+        {
+            if (term.Metric is null)
+            {
+                terms.Add($"lm.{term.Column} {Dialect.Direction(term.Ascending)}");
+                continue;
+            }
+
+            var dataset = term.Dataset is null ? "" : DatasetCondition([term.Dataset], parameters);
+            var latest = $"(SELECT x.value FROM logged_model_metrics x WHERE x.model_key = lm.model_key AND x.key = {parameters.Add(term.Metric)} "
+                + $"AND x.is_nan = 0{dataset} ORDER BY x.step DESC, x.timestamp DESC LIMIT 1)";
+            terms.Add($"CASE WHEN {latest} IS NULL THEN 1 ELSE 0 END, {latest} {(term.Ascending ? "ASC" : "DESC")}");
+        }
+
+        return string.Join(", ", terms) + ", lm.model_id";
+    }
 
     private string Condition(Comparison term, SqlParameters parameters)
     {

@@ -24,8 +24,9 @@ internal sealed class RegistryReads(ISqlReadSource source)
     public async Task<Page<RegisteredModel>> SearchModelsAsync(RegistryQuery query, CancellationToken cancellationToken)
     {
         var parameters = new SqlParameters();
-        var where = new List<string> { RegistrySearchSql.PromptRule(query.Filter, "registered_model_tags", "t.model_key = m.model_key", parameters) };
-        where.AddRange(query.Filter.Where(t => !RegistrySearchSql.IsPromptTerm(t)).Select(t => RegistrySearchSql.ModelCondition(t, Dialect, parameters)));
+        var (conditions, exclusion) = RegistrySearchSql.PromptRule(query.Filter, "registered_model_tags", "t.model_key = m.model_key", parameters);
+        var where = exclusion is null ? new List<string>() : [exclusion];
+        where.AddRange(conditions.Select(t => RegistrySearchSql.ModelCondition(t, Dialect, parameters)));
         var order = query.OrderBy.Select(t => $"m.{t.Key} {Dialect.Direction(t.Ascending)}").ToList();
         if (!query.OrderBy.Any(t => t.Key == RegistrySearch.Name))
         {
@@ -63,12 +64,15 @@ internal sealed class RegistryReads(ISqlReadSource source)
     public async Task<Page<ModelVersion>> SearchVersionsAsync(RegistryQuery query, CancellationToken cancellationToken)
     {
         var parameters = new SqlParameters();
-        var where = new List<string>
+        // As in MLflow, a version is hidden when any version of its model is a prompt version (the exclusion joins on the model).
+        var (conditions, exclusion) = RegistrySearchSql.PromptRule(query.Filter, "model_version_tags", "t.model_key = v.model_key", parameters);
+        var where = new List<string> { RegistrySearchSql.DeletedVersionFilter };
+        if (exclusion is not null)
         {
-            RegistrySearchSql.DeletedVersionFilter,
-            RegistrySearchSql.PromptRule(query.Filter, "model_version_tags", "t.model_key = v.model_key AND t.version = v.version", parameters),
-        };
-        where.AddRange(query.Filter.Where(t => !RegistrySearchSql.IsPromptTerm(t)).Select(t => RegistrySearchSql.VersionCondition(t, Dialect, parameters)));
+            where.Add(exclusion);
+        }
+
+        where.AddRange(conditions.Select(t => RegistrySearchSql.VersionCondition(t, Dialect, parameters)));
         var order = query.OrderBy.Count == 0
             ? ["v.last_updated_timestamp DESC"]
             : query.OrderBy.Select(t => $"{RegistrySearchSql.VersionColumn(t.Key)} {Dialect.Direction(t.Ascending)}").ToList();

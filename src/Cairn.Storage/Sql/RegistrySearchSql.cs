@@ -9,20 +9,24 @@ internal static class RegistrySearchSql
 
     private const string PromptTag = "mlflow.prompt.is_prompt";
 
-    public static bool IsPromptTerm(Comparison term) =>
-        term.Entity == FilterEntity.Tag && term.Key == PromptTag && term.Op is Comparator.Equal or Comparator.NotEqual
-        && term.Value is StringValue { Value: "true" };
-
     /// <summary>
-    /// MLflow 3's prompt rule: <c>tags.`mlflow.prompt.is_prompt` = 'true'</c> selects prompts only; <c>!= 'true'</c>, or no
-    /// prompt condition at all, excludes prompts, and models without the tag count as "not a prompt".
+    /// MLflow 3's prompt rule, as its SQL store applies it: the first condition on <c>mlflow.prompt.is_prompt</c> decides.
+    /// <c>= 'true'</c> or <c>!= 'false'</c> (any case) asks for prompts, and then every condition is an ordinary tag
+    /// condition; anything else, or no such condition, asks for models that are not prompts: the prompt-tag conditions are
+    /// dropped and rows with the tag set to 'true' are excluded, so models without the tag match.
     /// </summary>
-    public static string PromptRule(IReadOnlyList<Comparison> filter, string table, string link, SqlParameters parameters)
-    {
-        var promptsOnly = filter.Any(t => IsPromptTerm(t) && t.Op == Comparator.Equal);
-        var exists = $"EXISTS (SELECT 1 FROM {table} t WHERE {link} AND t.key = {parameters.Add(PromptTag)} AND t.value = 'true')";
-        return promptsOnly ? exists : "NOT " + exists;
-    }
+    public static bool QueriesPrompts(IReadOnlyList<Comparison> filter) =>
+        filter.FirstOrDefault(IsPromptTag) is { Value: StringValue value } first
+        && ((first.Op == Comparator.Equal && value.Value.Equals("true", StringComparison.OrdinalIgnoreCase))
+            || (first.Op == Comparator.NotEqual && value.Value.Equals("false", StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>The conditions left to compile, and the exclusion of prompts when the search is not for prompts.</summary>
+    public static (IEnumerable<Comparison> Conditions, string? Exclusion) PromptRule(IReadOnlyList<Comparison> filter, string table, string link, SqlParameters parameters) =>
+        QueriesPrompts(filter)
+            ? (filter, null)
+            : (filter.Where(t => !IsPromptTag(t)), $"NOT EXISTS (SELECT 1 FROM {table} t WHERE {link} AND t.key = {parameters.Add(PromptTag)} AND t.value = 'true')");
+
+    private static bool IsPromptTag(Comparison term) => term.Entity == FilterEntity.Tag && term.Key == PromptTag;
 
     public static string ModelCondition(Comparison term, SqlDialect dialect, SqlParameters parameters) =>
         term.Entity == FilterEntity.Tag

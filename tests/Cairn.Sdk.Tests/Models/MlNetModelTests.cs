@@ -77,6 +77,24 @@ public sealed class MlNetModelTests(CairnServer server) : IClassFixture<CairnSer
     }
 
     [Fact]
+    public async Task LogModel_RunWithOneHundredFiftyParams_CopiesEveryParamToTheModel()
+    {
+        using var client = CairnClient.Create(server.BaseAddress.ToString());
+        var (model, data) = TrainBinary();
+        await using var run = await client.StartRunAsync("sdk-models");
+        for (var i = 0; i < 150; i++)
+        {
+            run.LogParam($"p{i:D3}", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var logged = await run.LogModelAsync(model, data.Schema);
+        var stored = await client.GetLoggedModelAsync(logged.ModelId);
+        Assert.Equal(150, stored.Data.Params!.Count);
+        Assert.Contains(stored.Data.Params!, p => p is { Key: "p149", Value: "149" });
+        Assert.Equal(Cairn.Core.Tracking.LoggedModelStatus.Ready, stored.Info.Status);
+    }
+
+    [Fact]
     public async Task Package_HasMlflowsLayout_WithInferredSignatureAndExample()
     {
         using var client = CairnClient.Create(server.BaseAddress.ToString());

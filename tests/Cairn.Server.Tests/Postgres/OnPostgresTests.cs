@@ -24,3 +24,7 @@ public sealed class ConcurrentWritersOnPostgresTests(PostgresCairnServer server)
 public sealed class GoldenShapeOnPostgresTests(PostgresCairnServer server) : GoldenShapeTests(server), IClassFixture<PostgresCairnServer>;
 
 public sealed class MalformedInputOnPostgresTests(PostgresCairnServer server) : MalformedInputTests(server), IClassFixture<PostgresCairnServer>;
+
+public sealed class MlflowThreeWireSequenceOnPostgresTests(PostgresCairnServer server) : MlflowThreeWireSequenceTests(server), IClassFixture<PostgresCairnServer>;
+
+public sealed class MlflowThreeLimitsOnPostgresTests(PostgresCairnServer server) : MlflowThreeLimitsTests(server), IClassFixture<PostgresCairnServer>;

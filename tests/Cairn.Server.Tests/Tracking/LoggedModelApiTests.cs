@@ -154,4 +154,63 @@ public class LoggedModelApiTests(CairnServer server) : IClassFixture<CairnServer
         (await _client.PostAsync("runs/outputs", new { run_id = await _client.CreateRunAsync(experimentId), models = new[] { new { model_id = "m-nope", step = 0 } } })).AssertError(HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST");
         (await _client.PostAsync("model-versions/create", new { name = "x", source = "models:/m-nope" })).AssertError(HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST");
     }
+
+    [Fact]
+    public async Task Search_ByMetricsOnDatasets_OrderedByMetric_PagesBoundToTheSearch()
+    {
+        var experimentId = await _client.CreateExperimentAsync();
+        var runId = await _client.CreateRunAsync(experimentId);
+        foreach (var (name, train, test) in new[] { ("a", 0.9, 0.70), ("b", 0.8, 0.85), ("c", 0.7, 0.80), ("d", 0.6, double.NaN) })
+        {
+            var id = (await _client.OkAsync("logged-models", new { experiment_id = experimentId, name, source_run_id = runId })).Json["model"]!["info"]!["model_id"]!.GetValue<string>();
+            var metrics = new List<object>
+            {
+                new { key = "acc", value = train, timestamp = 1L, step = 0L, model_id = id, dataset_name = "train", dataset_digest = "t1" },
+                new { key = "acc", value = 0.1 + (train / 100), timestamp = 1L, step = 0L, model_id = id, dataset_name = "test", dataset_digest = "old" },
+            };
+            if (!double.IsNaN(test))
+            {
+                metrics.Add(new { key = "acc", value = test, timestamp = 2L, step = 1L, model_id = id, dataset_name = "test", dataset_digest = "e1" });
+            }
+
+            await _client.OkAsync("runs/log-batch", new { run_id = runId, metrics });
+        }
+
+        // The ajax-api twin answers the same as the api route.
+        async Task<List<string>> Search(object body, string prefix = MlflowHttp.Api) =>
+            ((await _client.PostAsync("logged-models/search", body, prefix)).Json["models"]?.AsArray() ?? [])
+            .Select(m => m!["info"]!["name"]!.GetValue<string>()).ToList();
+        var experiments = new[] { experimentId };
+
+        Assert.Equal(["a", "b", "c"], (await Search(new { experiment_ids = experiments, filter = "metrics.acc >= 0.8" })).Order());
+        Assert.Equal(["b", "c"], await Search(new
+        {
+            experiment_ids = experiments,
+            filter = "metrics.acc >= 0.8",
+            datasets = new[] { new { dataset_name = "test", dataset_digest = "e1" } },
+            order_by = new[] { new { field_name = "name", ascending = true } },
+        }, "/ajax-api/2.0/mlflow/"));
+        Assert.Equal(["d"], await Search(new { experiment_ids = experiments, filter = "metrics.acc < 0.8 AND name = 'd'" }));
+
+        // Ordered by the metric on the test set: its latest step decides; a model without one comes last.
+        var byTest = new { field_name = "metrics.acc", ascending = false, dataset_name = "test", dataset_digest = "e1" };
+        Assert.Equal(["b", "c", "a", "d"], await Search(new { experiment_ids = experiments, order_by = new[] { byTest } }));
+        Assert.Equal(["a", "c", "b", "d"], await Search(new { experiment_ids = experiments, order_by = new[] { byTest with { ascending = true } } }));
+        Assert.Equal(["d", "c", "b", "a"], await Search(new { experiment_ids = experiments, order_by = new[] { new { field_name = "name", ascending = false } } }));
+
+        // Paging: the token only continues the search it came from.
+        var first = await _client.OkAsync("logged-models/search", new { experiment_ids = experiments, order_by = new[] { byTest }, max_results = 3 });
+        var token = first.Json["next_page_token"]!.GetValue<string>();
+        var second = await _client.OkAsync("logged-models/search", new { experiment_ids = experiments, order_by = new[] { byTest }, max_results = 3, page_token = token });
+        Assert.Equal("d", second.Json["models"]!.AsArray().Single()!["info"]!["name"]!.GetValue<string>());
+        Assert.Null(second.Json["next_page_token"]);
+        (await _client.PostAsync("logged-models/search", new { experiment_ids = experiments, max_results = 3, page_token = token })).AssertError(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        (await _client.PostAsync("logged-models/search", new { experiment_ids = experiments, page_token = "not-a-token" })).AssertError(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+
+        (await _client.PostAsync("logged-models/search", new { experiment_ids = experiments, filter = "metrics.acc = 'high'" })).AssertError(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        (await _client.PostAsync("logged-models/search", new { experiment_ids = experiments, filter = "metrics.acc LIKE '0.%'" })).AssertError(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        (await _client.PostAsync("logged-models/search", new { experiment_ids = experiments, order_by = new[] { new { field_name = "colour" } } })).AssertError(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        (await _client.PostAsync("logged-models/search", new { experiment_ids = experiments, order_by = new[] { new { field_name = "name", dataset_name = "test" } } })).AssertError(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        (await _client.PostAsync("logged-models/search", new { experiment_ids = experiments, datasets = new[] { new { dataset_digest = "e1" } } })).AssertError(HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+    }
 }

@@ -66,6 +66,41 @@ public abstract class LoggedModelStoreContract<TBackend>(TBackend backend) : ICl
         Assert.Null(await backend.LoggedModels.GetLoggedModelAsync(model.ModelId, false, Cancel));
         Assert.NotNull(await backend.LoggedModels.GetLoggedModelAsync(model.ModelId, true, Cancel));
     }
+
+    [Fact]
+    public async Task Search_FiltersAndOrdersByModelMetrics_OnChosenDatasets()
+    {
+        var experiment = await backend.Tracking.CreateExperimentAsync("lm-" + Guid.NewGuid().ToString("N"), null, [], Cancel);
+        var run = await backend.Tracking.CreateRunAsync(new NewRun(experiment, null, "r", 1, []), Cancel);
+        var names = new Dictionary<string, string>();
+        foreach (var (name, step0, step1) in new[] { ("low", 0.2, 0.3), ("high", 0.9, 0.4), ("none", double.NaN, double.NaN) })
+        {
+            var model = await backend.LoggedModels.CreateLoggedModelAsync(new NewLoggedModel(experiment, name, null, run.Info.RunId.Value, [], []), Cancel);
+            names[model.ModelId] = name;
+            if (double.IsNaN(step0))
+            {
+                continue;
+            }
+
+            var metrics = new[] { new ModelMetric(model.ModelId, new Metric("auc", step0, 1, 0), "test", "d1"), new ModelMetric(model.ModelId, new Metric("auc", step1, 2, 1), "test", "d1"),
+                new ModelMetric(model.ModelId, new Metric("auc", step1 + 0.5, 3, 2), "train", "d0") };
+            await backend.Tracking.LogBatchAsync(run.Info.RunId, new LogBatch(metrics.Select(m => m.Metric).ToList(), [], []) { ModelMetrics = metrics }, Cancel);
+        }
+
+        async Task<List<string>> Search(string filter, IReadOnlyList<DatasetRef> datasets, params LoggedModelOrder[] order) =>
+            (await backend.LoggedModels.SearchLoggedModelsAsync(new LoggedModelQuery([experiment], LoggedModelSearch.ParseFilter(filter), 10, 0) { Datasets = datasets, OrderBy = order }, Cancel))
+            .Items.Select(m => names[m.ModelId]).ToList();
+
+        var onTest = new DatasetRef("test", "d1");
+        Assert.Equal(["high"], await Search("metrics.auc > 0.5", [onTest]));
+        Assert.Equal(["high", "low"], await Search("metrics.auc > 0.5", [], new LoggedModelOrder("name", null, true, null)));
+        Assert.Equal(["low", "high"], await Search("metrics.auc > 0.5", [new DatasetRef("train", null)], new LoggedModelOrder("name", null, false, null)));
+
+        // The latest step on the test set decides (0.4 > 0.3), and a model without the metric comes last both ways.
+        Assert.Equal(["high", "low", "none"], await Search("", [], new LoggedModelOrder(null, "auc", false, onTest)));
+        Assert.Equal(["low", "high", "none"], await Search("", [], new LoggedModelOrder(null, "auc", true, onTest)));
+        Assert.Equal(["low", "high", "none"], await Search("", [], new LoggedModelOrder(null, "auc", true, new DatasetRef("train", "d0"))));
+    }
 }
 
 public sealed class SqliteWebhookStoreTests(SqliteBackend backend) : WebhookStoreContract<SqliteBackend>(backend);

@@ -82,6 +82,11 @@ public sealed class TrainCommandTests(CairnServer server) : IClassFixture<CairnS
         Assert.Equal(30, columns.Count);
         Assert.DoesNotContain("benign", columns);
 
+        // The model is logged the MLflow 3 way: a READY logged model the run produced, registered from models:/m-….
+        var modelId = Assert.Single(run.Outputs!.ModelOutputs!).ModelId;
+        Assert.Equal(LoggedModelStatus.Ready, (await client.GetLoggedModelAsync(modelId, TestContext.Current.CancellationToken)).Info.Status);
+        Assert.Equal($"models:/{modelId}", (await client.GetModelVersionAsync(name, "1", TestContext.Current.CancellationToken)).Source);
+
         // The registered version loads by name and predicts the labels it was trained on.
         Assert.Equal("1", result.GetProperty("registered_version").GetString());
         using var model = await client.LoadModelAsync($"models:/{name}/1", TestContext.Current.CancellationToken);

@@ -13,6 +13,9 @@ internal static class ModelSources
 {
     public const string ManagedPrefix = "mlflow-artifacts:/";
 
+    /// <summary>Marks MLflow 3 prompts (registered models) and prompt versions.</summary>
+    public const string PromptTag = "mlflow.prompt.is_prompt";
+
     /// <summary>
     /// Resolves the source and copies its files into the version's own folder (<c>models/&lt;id&gt;</c>), so the version
     /// keeps working whatever later happens to the run or path it came from.
@@ -23,15 +26,21 @@ internal static class ModelSources
     {
         // A version registered from an MLflow 3 logged model takes its files and run from that model.
         var (location, runId) = string.IsNullOrEmpty(modelId)
-            ? await ResolveAsync(source, tracking, loggedModels, registry, cancellationToken)
-            : await ResolveAsync("models:/" + modelId, tracking, loggedModels, registry, cancellationToken);
+            ? await ResolveAsync(source, tracking, loggedModels, registry, artifacts, cancellationToken)
+            : await ResolveAsync("models:/" + modelId, tracking, loggedModels, registry, artifacts, cancellationToken);
+        if (!location.StartsWith(ManagedPrefix, StringComparison.Ordinal))
+        {
+            throw CairnException.InvalidParameter($"Invalid source '{source}': it names a version without files in managed storage (a prompt version?).");
+        }
+
         var own = ArtifactPath.Parse("models/" + Guid.NewGuid().ToString("N"));
         await artifacts.CopyAsync(ArtifactPath.Parse(location[ManagedPrefix.Length..]), own, cancellationToken);
         return (ManagedPrefix + own.Value, runId);
     }
 
     public static async Task<(string StorageLocation, string? RunId)> ResolveAsync(
-        string source, ITrackingStore tracking, ILoggedModelStore loggedModels, IModelRegistryStore registry, CancellationToken cancellationToken)
+        string source, ITrackingStore tracking, ILoggedModelStore loggedModels, IModelRegistryStore registry, IArtifactStore artifacts,
+        CancellationToken cancellationToken)
     {
         switch (ModelUri.Parse(source))
         {
@@ -42,8 +51,7 @@ internal static class ModelSources
             case RunArtifactUri run:
                 var info = await tracking.GetRunInfoAsync(new RunId(run.RunId), cancellationToken)
                     ?? throw CairnException.InvalidParameter($"Invalid source '{source}': run {run.RunId} does not exist.");
-                var suffix = run.Path.Length == 0 ? "" : "/" + run.Path;
-                return ($"mlflow-artifacts:/{info.ExperimentId}/{info.RunId}/artifacts{suffix}", info.RunId.Value);
+                return (await RunModels.LocateAsync(info, run.Path, loggedModels, artifacts, cancellationToken), info.RunId.Value);
             case ManagedArtifactUri artifact:
                 return ($"mlflow-artifacts:/{artifact.Path}", null);
             case var modelUri:

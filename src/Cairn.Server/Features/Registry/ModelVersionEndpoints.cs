@@ -37,7 +37,10 @@ internal static class ModelVersionEndpoints
         TrackingValidation.CheckLength("run_link", request.RunLink ?? "", RegistryValidation.MaxSourceLength);
         var tags = TrackingValidation.LastTagWins((request.Tags ?? []).Select(t => RegistryValidation.Tag(t.Key, t.Value)).ToList());
         await store.GetModelAsync(name, cancellationToken);
-        var (storage, sourceRun) = await ModelSources.StoreVersionFilesAsync(source, request.ModelId, tracking, loggedModels, store, artifacts, cancellationToken);
+        // A prompt version (MLflow 3 prompt registry) has no files: its text is a tag and its source a label such as prompt-template.
+        var (storage, sourceRun) = tags.Any(t => t.Key == ModelSources.PromptTag)
+            ? (source, null)
+            : await ModelSources.StoreVersionFilesAsync(source, request.ModelId, tracking, loggedModels, store, artifacts, cancellationToken);
         var runId = string.IsNullOrEmpty(request.RunId) ? sourceRun : request.RunId;
         var version = await store.CreateVersionAsync(
             new NewModelVersion(name, source, storage, runId, request.RunLink ?? "", RegistryValidation.Description(request.Description), tags),

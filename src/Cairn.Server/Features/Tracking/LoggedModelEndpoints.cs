@@ -73,10 +73,18 @@ internal static class LoggedModelEndpoints
         }
 
         var ids = request.ExperimentIds.Select(e => Core.Tracking.ExperimentId.TryParse(e, out var id) ? id : (ExperimentId?)null).OfType<ExperimentId>().ToList();
-        var query = new LoggedModelQuery(ids, LoggedModelSearch.ParseFilter(request.Filter),
-            TrackingValidation.MaxResults(request.MaxResults, DefaultSearchResults, MaxSearchResults), PageToken.Decode(request.PageToken));
+        var datasets = LoggedModelSearch.ParseDatasets((request.Datasets ?? []).Select(d => (d.DatasetName, d.DatasetDigest)));
+        var order = LoggedModelSearch.ParseOrder((request.OrderBy ?? []).Select(o => (o.FieldName, o.Ascending, o.DatasetName, o.DatasetDigest)));
+        var fingerprint = LoggedModelPageToken.Fingerprint([
+            string.Join(",", request.ExperimentIds), request.Filter,
+            string.Join(",", datasets.Select(d => $"{d.Name}@{d.Digest}")),
+            string.Join(",", order.Select(o => $"{o.Column}|{o.Metric}|{o.Ascending}|{o.Dataset?.Name}@{o.Dataset?.Digest}"))]);
+        var maxResults = TrackingValidation.MaxResults(request.MaxResults, DefaultSearchResults, MaxSearchResults);
+        var offset = LoggedModelPageToken.Decode(request.PageToken, fingerprint);
+        var query = new LoggedModelQuery(ids, LoggedModelSearch.ParseFilter(request.Filter), maxResults, offset) { Datasets = datasets, OrderBy = order };
         var page = await store.SearchLoggedModelsAsync(query, cancellationToken);
-        return MlflowResults.Json(new SearchLoggedModelsResponse(page.Items.Count == 0 ? null : page.Items.Select(ToDto).ToList(), page.NextPageToken),
+        var next = page.NextPageToken is null ? null : LoggedModelPageToken.Encode(offset + maxResults, fingerprint);
+        return MlflowResults.Json(new SearchLoggedModelsResponse(page.Items.Count == 0 ? null : page.Items.Select(ToDto).ToList(), next),
             Json.SearchLoggedModelsResponse);
     }
 
