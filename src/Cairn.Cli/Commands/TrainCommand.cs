@@ -1,9 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Cairn.Client;
-using Cairn.Models.Package;
 using Cairn.Training.Jobs;
 
 namespace Cairn.Cli.Commands;
@@ -59,32 +56,11 @@ internal sealed class TrainCommand(IConsoleOutput console)
             return ExitCodes.InvalidConfiguration;
         }
 
-        var clock = Stopwatch.StartNew();
-        var progress = new SynchronousProgress(stage => console.Info($"[{clock.Elapsed.TotalSeconds,6:0.0}s] {stage}"));
-        try
+        return await JobExecution.RunAsync(console, file, result.GetValue(_trackingUri), "Training", async (client, progress) =>
         {
-            using var client = CairnClient.Create(result.GetValue(_trackingUri));
-            var outcome = await new TrainingJob(client).RunAsync(spec, Path.GetFullPath(file), progress, cancellationToken);
-            Report(result, outcome);
+            Report(result, await new TrainingJob(client).RunAsync(spec, Path.GetFullPath(file), progress, cancellationToken));
             return ExitCodes.Success;
-        }
-        catch (TrainingSpecException exception)
-        {
-            console.Error($"{file}: {exception.Message}");
-            return ExitCodes.InvalidConfiguration;
-        }
-        catch (CairnClientException exception)
-        {
-            console.Error($"{exception.ErrorCode}: {exception.Message}");
-            return ExitCodes.Failure;
-        }
-        catch (Exception exception) when (exception is HttpRequestException or ModelPackageException or IOException
-            or InvalidOperationException or ArgumentException)
-        {
-            // ML.NET reports bad trainer settings and degenerate data this way; the run is already marked FAILED.
-            console.Error($"Training failed: {exception.Message}");
-            return ExitCodes.Failure;
-        }
+        });
     }
 
     private void Report(ParseResult result, TrainingResult outcome)
@@ -111,11 +87,5 @@ internal sealed class TrainCommand(IConsoleOutput console)
         {
             console.Info($"Registered as models:/{name}/{outcome.Model.RegisteredVersion}");
         }
-    }
-
-    /// <summary>Reports on the calling thread, in order (<see cref="Progress{T}"/> would post to the thread pool).</summary>
-    private sealed class SynchronousProgress(Action<string> report) : IProgress<string>
-    {
-        public void Report(string value) => report(value);
     }
 }

@@ -1,9 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Cairn.Client;
-using Cairn.Models.Package;
 using Cairn.Training.Jobs;
 using Cairn.Training.Tuning;
 using Cairn.Tuning.Studies;
@@ -55,25 +52,12 @@ internal sealed class TuneCommand(IConsoleOutput console)
             return ExitCodes.InvalidConfiguration;
         }
 
-        var clock = Stopwatch.StartNew();
-        var progress = new LineProgress(line => console.Info($"[{clock.Elapsed.TotalSeconds,7:0.0}s] {line}"));
-        try
+        return await JobExecution.RunAsync(console, file, result.GetValue(_trackingUri), "Tuning", async (client, progress) =>
         {
-            using var client = CairnClient.Create(result.GetValue(_trackingUri));
             var outcome = await new TuningJob(client).RunAsync(spec, Path.GetFullPath(file), result.GetValue(_resume), progress, cancellationToken);
             Report(result, spec, outcome);
             return outcome.Best is null ? ExitCodes.Failure : ExitCodes.Success;
-        }
-        catch (CairnClientException exception)
-        {
-            console.Error($"{exception.ErrorCode}: {exception.Message}");
-            return ExitCodes.Failure;
-        }
-        catch (Exception exception) when (exception is HttpRequestException or ModelPackageException or IOException or InvalidOperationException or ArgumentException)
-        {
-            console.Error($"Tuning failed: {exception.Message}");
-            return ExitCodes.Failure;
-        }
+        });
     }
 
     private void Report(ParseResult result, TuneSpec spec, TuneResult outcome)
