@@ -92,3 +92,54 @@ public sealed class PrunerTests
         }
     }
 }
+
+public sealed class HyperbandPrunerTests
+{
+    [Fact]
+    public void Brackets_FollowHyperbandSizes_AndAreStable()
+    {
+        var pruner = new HyperbandPruner(minResource: 1, maxResource: 81, reductionFactor: 3);
+
+        Assert.Equal(5, pruner.BracketCount);
+        var counts = Enumerable.Range(0, 20_000).GroupBy(pruner.BracketOf).ToDictionary(g => g.Key, g => g.Count());
+        // Sizes ⌈5/(5−s)·3^(4−s)⌉ = 81, 34, 15, 8, 5 of 143: the most aggressive bracket gets the most trials.
+        Assert.InRange(counts[0] / 20_000.0, 81 / 143.0 - 0.02, 81 / 143.0 + 0.02);
+        Assert.InRange(counts[4] / 20_000.0, 5 / 143.0 - 0.01, 5 / 143.0 + 0.01);
+        Assert.Equal(pruner.BracketOf(1234), new HyperbandPruner(1, 81, 3).BracketOf(1234));
+    }
+
+    [Fact]
+    public async Task Hyperband_WithManyParallelWorkers_PrunesAndKeepsTheBest()
+    {
+        // Eight workers with η = 3 and five brackets: Katib would refuse (it needs parallelism ≥ 81).
+        async Task<(long Steps, double Best)> RunAsync(IPruner pruner)
+        {
+            var study = new Study(Direction.Maximize, new RandomSampler(seed: 12), pruner);
+            long steps = 0;
+            await study.OptimizeAsync((t, _) =>
+            {
+                var final = 0.95 - 0.8 * Math.Pow(t.SuggestFloat("x", 0, 1) - 0.3, 2);
+                var value = 0.0;
+                for (var step = 1; step <= 81; step++)
+                {
+                    Interlocked.Increment(ref steps);
+                    value = final * (1 - Math.Exp(-step / 8.0));
+                    t.Report(step, value);
+                    if (t.ShouldPrune())
+                    {
+                        throw new TrialPrunedException();
+                    }
+                }
+
+                return ValueTask.FromResult(value);
+            }, new OptimizeOptions { MaxTrials = 80, Parallelism = 8 });
+            return (steps, study.BestTrial!.Value!.Value);
+        }
+
+        var (allSteps, allBest) = await RunAsync(NopPruner.Instance);
+        var (steps, best) = await RunAsync(new HyperbandPruner(1, 81, 3));
+
+        Assert.True(steps <= 0.6 * allSteps, $"{steps} of {allSteps} steps");
+        Assert.True(best >= 0.99 * allBest, $"best {best}, unpruned {allBest}");
+    }
+}

@@ -28,7 +28,10 @@ public sealed class SuccessiveHalvingPruner : IPruner
 
     public int MinEarlyStoppingRate { get; }
 
-    public bool ShouldPrune(StudyView study, TrialRecord trial)
+    public bool ShouldPrune(StudyView study, TrialRecord trial) => ShouldPrune(study, trial, static _ => true);
+
+    /// <summary>As <see cref="ShouldPrune(StudyView, TrialRecord)"/>, comparing only with the trials <paramref name="peers"/> accepts.</summary>
+    internal bool ShouldPrune(StudyView study, TrialRecord trial, Func<TrialRecord, bool> peers)
     {
         if (trial.LastStep is not { } step || Resource(study) is not { } minResource)
         {
@@ -50,7 +53,7 @@ public sealed class SuccessiveHalvingPruner : IPruner
             }
 
             var value = study.Loss(trial.Intermediate[step]);
-            var competitors = study.Trials.Where(t => t.Number != trial.Number).Select(t => RungValue(study, t, threshold))
+            var competitors = study.Trials.Where(t => t.Number != trial.Number && peers(t)).Select(t => RungValue(study, t, threshold))
                 .OfType<double>().Append(value).Order().ToList();
             var promotable = Math.Max(0, competitors.Count / ReductionFactor - 1);
             if (value > competitors[promotable])
