@@ -21,8 +21,10 @@ public sealed record TrainingResult(string RunId, string ExperimentId, IReadOnly
 public sealed class TrainingJob(CairnClient client)
 {
     /// <param name="tags">Extra run tags, e.g. <c>mlflow.parentRunId</c> when the job is one trial of a tuning study.</param>
+    /// <param name="afterFold">Called with each fold's number and metrics (k-fold jobs); throwing
+    /// <see cref="Cairn.Tuning.Studies.TrialPrunedException"/> stops the job and ends its run KILLED.</param>
     public async Task<TrainingResult> RunAsync(TrainingSpec spec, string? specFile = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default,
-        IReadOnlyDictionary<string, string>? tags = null)
+        IReadOnlyDictionary<string, string>? tags = null, Action<int, IReadOnlyDictionary<string, double>>? afterFold = null)
     {
         progress?.Report("Reading data");
         var (path, table) = await LoadTableAsync(spec, cancellationToken);
@@ -47,7 +49,7 @@ public sealed class TrainingJob(CairnClient client)
             progress?.Report("Training");
             var estimator = PipelineBuilder.Build(ml, spec, table);
             var outcome = spec.Split.IsCrossValidation
-                ? CrossValidate(ml, spec, estimator, data, run, progress)
+                ? CrossValidate(ml, spec, estimator, data, run, progress, afterFold)
                 : Holdout(ml, spec, estimator, data);
 
             progress?.Report("Evaluating");
@@ -78,6 +80,12 @@ public sealed class TrainingJob(CairnClient client)
                 labelColumn: table.Label, cancellationToken: cancellationToken);
             await run.FlushAsync(cancellationToken);
             return new TrainingResult(run.RunId, run.ExperimentId, logged, model);
+        }
+        catch (Cairn.Tuning.Studies.TrialPrunedException)
+        {
+            run.SetTag("cairn.tune.state", "pruned");
+            await run.EndAsync(Core.Tracking.RunStatus.Killed, CancellationToken.None);
+            throw;
         }
         catch
         {
@@ -140,7 +148,7 @@ public sealed class TrainingJob(CairnClient client)
 
     /// <summary>Each fold's metrics go into the metric history (step = fold); the logged value is the mean, with <c>_std</c> beside it.</summary>
     private static Outcome CrossValidate(MLContext ml, TrainingSpec spec, IEstimator<ITransformer> estimator,
-        IDataView data, ActiveRun run, IProgress<string>? progress)
+        IDataView data, ActiveRun run, IProgress<string>? progress, Action<int, IReadOnlyDictionary<string, double>>? afterFold)
     {
         var folds = ml.Data.CrossValidationSplit(data, spec.Split.Folds, seed: spec.Split.Seed);
         var perFold = new List<IReadOnlyDictionary<string, double>>();
@@ -158,6 +166,7 @@ public sealed class TrainingJob(CairnClient client)
             }
 
             perFold.Add(metrics);
+            afterFold?.Invoke(f, metrics);
         }
 
         var summary = new Dictionary<string, double>(StringComparer.Ordinal);

@@ -19,6 +19,9 @@ public sealed record TuneSpec
 
     public int Seed { get; init; }
 
+    /// <summary>none, median, asha or hyperband; pruning judges the running mean of the objective after each fold.</summary>
+    public string Pruner { get; init; } = "none";
+
     public required int MaxTrials { get; init; }
 
     public int Parallelism { get; init; } = 1;

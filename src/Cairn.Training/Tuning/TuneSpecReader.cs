@@ -12,7 +12,7 @@ namespace Cairn.Training.Tuning;
 /// </summary>
 public static class TuneSpecReader
 {
-    private static readonly string[] TuneKeys = ["objective", "direction", "sampler", "seed", "max_trials", "parallelism", "time_budget", "patience", "space", "register_best_as"];
+    private static readonly string[] TuneKeys = ["objective", "direction", "sampler", "pruner", "seed", "max_trials", "parallelism", "time_budget", "patience", "space", "register_best_as"];
 
     public static TuneSpec ReadFile(string path)
     {
@@ -70,6 +70,16 @@ public static class TuneSpecReader
             problems.Add($"tune.sampler: '{sampler}' is not one of tpe, random, grid, sobol.");
         }
 
+        var pruner = tune.GetValueOrDefault("pruner") as string ?? "none";
+        if (pruner is not ("none" or "median" or "asha" or "hyperband"))
+        {
+            problems.Add($"tune.pruner: '{pruner}' is not one of none, median, asha, hyperband.");
+        }
+        else if (pruner != "none" && training is { Split.IsCrossValidation: false })
+        {
+            problems.Add("tune.pruner: pruning compares trials fold by fold, so it needs split.k_folds.");
+        }
+
         var space = ReadSpace(tune.GetValueOrDefault("space"), problems, sampler == "grid");
         if (training is not null)
         {
@@ -89,6 +99,7 @@ public static class TuneSpecReader
             Objective = objective!,
             Direction = direction,
             Sampler = sampler,
+            Pruner = pruner,
             Seed = Int(tune, "seed", 0, int.MaxValue, problems) ?? 0,
             MaxTrials = Int(tune, "max_trials", 1, 100_000, problems) ?? 20,
             Parallelism = Int(tune, "parallelism", 1, 64, problems) ?? 1,

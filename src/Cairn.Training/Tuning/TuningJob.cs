@@ -47,7 +47,7 @@ public sealed class TuningJob(CairnClient client)
             }
 
             var (previous, runIds) = await PreviousTrialsAsync(parent, spec, cancellationToken);
-            var study = Study.Restore(spec.Direction, Sampler(spec), null, previous);
+            var study = Study.Restore(spec.Direction, Sampler(spec), Pruner(spec), previous);
             var best = new BestSoFar(spec.Direction, study.BestTrial?.Value);
             var reason = await study.OptimizeAsync(async (trial, token) =>
             {
@@ -75,7 +75,23 @@ public sealed class TuningJob(CairnClient client)
                     trialTags[ParamTagPrefix + name] = Format(suggestedValue, roundTrip: true);
                 }
 
-                var result = await new TrainingJob(client).RunAsync(trialSpec, specFile, null, token, trialTags);
+                var foldValues = new List<double>();
+                var result = await new TrainingJob(client).RunAsync(trialSpec, specFile, null, token, trialTags, (fold, metrics) =>
+                {
+                    // The running mean over folds is the trial's intermediate value; step = fold.
+                    if (spec.Pruner == "none" || !metrics.TryGetValue(spec.Objective, out var foldValue))
+                    {
+                        return;
+                    }
+
+                    foldValues.Add(foldValue);
+                    trial.Report(fold, foldValues.Average());
+                    if (trial.ShouldPrune())
+                    {
+                        progress?.Report($"trial {trial.Number}: pruned after fold {fold + 1} ({spec.Objective} so far {foldValues.Average().ToString("G6", CultureInfo.InvariantCulture)})");
+                        throw new TrialPrunedException();
+                    }
+                });
                 runIds[trial.Number] = result.RunId;
                 var value = result.Metrics.TryGetValue(spec.Objective, out var v) ? v
                     : throw new InvalidOperationException($"The trial did not log '{spec.Objective}'.");
@@ -137,11 +153,20 @@ public sealed class TuningJob(CairnClient client)
         _ => new TpeSampler(spec.Seed),
     };
 
+    private static Cairn.Tuning.Pruners.IPruner? Pruner(TuneSpec spec) => spec.Pruner switch
+    {
+        "median" => new Cairn.Tuning.Pruners.MedianPruner(startupTrials: 5),
+        "asha" => new Cairn.Tuning.Pruners.SuccessiveHalvingPruner(minResource: 1, reductionFactor: 2),
+        "hyperband" => new Cairn.Tuning.Pruners.HyperbandPruner(1, Math.Max(1, spec.Training.Split.Folds - 1), 2),
+        _ => null,
+    };
+
     private static void LogStudyParams(ActiveRun parent, TuneSpec spec)
     {
         parent.LogParam("objective", spec.Objective);
         parent.LogParam("direction", spec.Direction == Direction.Maximize ? "maximize" : "minimize");
         parent.LogParam("sampler", spec.Sampler);
+        parent.LogParam("pruner", spec.Pruner);
         parent.LogParam("seed", spec.Seed.ToString(CultureInfo.InvariantCulture));
         parent.LogParam("trainer", spec.TrainerSpaces is null ? spec.Training.Trainer.Name : string.Join(", ", spec.TrainerSpaces.Keys));
         foreach (var (name, distribution) in spec.Space)

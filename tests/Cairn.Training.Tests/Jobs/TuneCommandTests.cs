@@ -97,6 +97,36 @@ public sealed class TuneCommandTests(CairnServer server) : IClassFixture<CairnSe
     }
 
     [Fact]
+    public async Task MedianPruning_StopsPoorTrialsAfterAFold_AndEndsTheirRunsKilled()
+    {
+        var folder = Directory.CreateTempSubdirectory("cairn-tune-prune").FullName;
+        var experiment = "tune-prune-" + Guid.NewGuid().ToString("N")[..8];
+        var specPath = Path.Combine(folder, "tune.yaml");
+        var spec = Spec(experiment, experiment, """
+                minimum_example_count_per_leaf: {type: int, low: 1, high: 150, log: true}
+                number_of_leaves: {type: int, low: 2, high: 8}
+            """, trials: 14)
+            .Replace("split: {validation_fraction: 0.3, seed: 3}", "split: {k_folds: 4, seed: 3}", StringComparison.Ordinal)
+            .Replace("sampler: random", "sampler: random\n  pruner: median", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(specPath, spec, Token);
+
+        var (code, result, stderr) = await TuneAsync(specPath);
+
+        Assert.True(code == 0, stderr);
+        var pruned = result.GetProperty("trials").TryGetProperty("pruned", out var p) ? p.GetInt32() : 0;
+        Assert.True(pruned > 0, stderr);
+        Assert.Equal(14, pruned + result.GetProperty("trials").GetProperty("complete").GetInt32());
+        Assert.Contains("pruned after fold", stderr, StringComparison.Ordinal);
+        using var client = CairnClient.Create(server.BaseAddress.ToString());
+        var parentId = result.GetProperty("parent_run_id").GetString()!;
+        var experimentId = (await client.GetRunAsync(parentId, Token)).Info.ExperimentId;
+        var killed = await client.SearchRunsAsync([experimentId], $"tags.`cairn.tune.state` = 'pruned'", cancellationToken: Token);
+        Assert.Equal(pruned, killed.Count);
+        Assert.All(killed, run => Assert.Equal(RunStatus.Killed, run.Info.Status));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
     public async Task ABadTuneSpec_NamesEveryProblem_AndCreatesNothing()
     {
         var folder = Directory.CreateTempSubdirectory("cairn-tune-bad").FullName;
