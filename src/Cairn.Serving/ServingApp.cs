@@ -40,6 +40,11 @@ public static class ServingApp
             kestrel.AddServerHeader = false;
         });
 
+        foreach (var model in models.All)
+        {
+            model.EnableBatching(options.BatchingFor(model.Name));
+        }
+
         builder.Services.AddSingleton(models);
         builder.Services.AddSingleton<ServingMetrics>();
 

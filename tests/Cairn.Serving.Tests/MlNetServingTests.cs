@@ -184,4 +184,28 @@ public sealed class MlNetServingTests(CairnServer server) : IClassFixture<CairnS
         Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
         Assert.Contains("Missing inputs 'X2', 'X3', 'X4', 'Segment'", reply.Json.GetProperty("error").GetString());
     }
+
+    [Fact]
+    public async Task Batching_ConcurrentFrames_EachGetTheirOwnRows()
+    {
+        using var client = CairnClient.Create(server.BaseAddress.ToString());
+        await using var batching = await ServingHost.StartAsync(["--Serving:Batching:MaxBatchSize=64", "--Serving:Batching:MaxLatencyMs=25"],
+            await ServedModelLoader.LoadAsync(client, ModelSource.Parse($"models:/{_name}/1")));
+        var expected = _inProcess.Predict(_rows);
+        var all = _rows.Rows().ToList();
+
+        // Request i sends rows i .. i+2 (wrapping), so neighbouring requests overlap in content but not in answers.
+        var replies = await Task.WhenAll(Enumerable.Range(0, 25).Select(i =>
+            batching.PostAsync("/invocations", JsonSerializer.Serialize(new { dataframe_records = Enumerable.Range(i, 1 + (i % 3)).Select(r => all[r % 25]) }))));
+
+        for (var i = 0; i < replies.Length; i++)
+        {
+            Assert.True(replies[i].Status == HttpStatusCode.OK, replies[i].Body);
+            var scores = replies[i].Json.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("Score").GetSingle());
+            Assert.Equal(Enumerable.Range(i, 1 + (i % 3)).Select(r => ((float[])expected["Score"].Values)[r % 25]), scores);
+        }
+
+        var metrics = (await batching.GetAsync("/metrics")).Body;
+        Assert.Contains("cairn_serving_batch_size_sum{model=\"" + _name + "\",version=\"1\"} 49\n", metrics);
+    }
 }

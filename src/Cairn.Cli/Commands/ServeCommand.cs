@@ -24,6 +24,17 @@ internal sealed class ServeCommand(IConsoleOutput console)
     private readonly Option<string> _name = new("--name") { Description = "Name to serve a single model under (default: the registered model's name, else \"model\")." };
     private readonly Option<string> _host = new("--host") { Description = "Address to listen on (default 127.0.0.1)." };
     private readonly Option<int?> _port = new("--port", "-p") { Description = "Port to listen on (default 5001; 0 picks a free port)." };
+    private readonly Option<int?> _maxBatchSize = new("--max-batch-size")
+    {
+        Description = "Merge concurrent requests for a model into calls of up to this many rows (default: no batching). "
+            + "Per model: CAIRN_SERVING__MODELS__<name>__MAXBATCHSIZE.",
+    };
+
+    private readonly Option<double?> _maxLatency = new("--max-latency-ms")
+    {
+        Description = "With batching, how long a request may wait for others to join its batch (default 0: only requests already queued join).",
+    };
+
     private readonly Option<string> _trackingUri = new("--tracking-uri")
     {
         Description = "Cairn server to load registry models from (default: CAIRN_TRACKING_URI, MLFLOW_TRACKING_URI, or http://127.0.0.1:5000).",
@@ -36,6 +47,8 @@ internal sealed class ServeCommand(IConsoleOutput console)
         command.Options.Add(_name);
         command.Options.Add(_host);
         command.Options.Add(_port);
+        command.Options.Add(_maxBatchSize);
+        command.Options.Add(_maxLatency);
         command.Options.Add(_trackingUri);
         command.SetAction(ExecuteAsync);
         return command;
@@ -74,6 +87,8 @@ internal sealed class ServeCommand(IConsoleOutput console)
         var args = new List<string>();
         AddSetting(args, "Serving:Host", result.GetValue(_host));
         AddSetting(args, "Serving:Port", result.GetValue(_port)?.ToString(CultureInfo.InvariantCulture));
+        AddSetting(args, "Serving:Batching:MaxBatchSize", result.GetValue(_maxBatchSize)?.ToString(CultureInfo.InvariantCulture));
+        AddSetting(args, "Serving:Batching:MaxLatencyMs", result.GetValue(_maxLatency)?.ToString(CultureInfo.InvariantCulture));
         try
         {
             var models = new ServedModels(loaded);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Cairn.Serving.Batching;
 
 namespace Cairn.Serving.Hosting;
 
@@ -22,4 +23,12 @@ public sealed class ServingOptions
     /// <summary>How long a stopping server waits for requests in flight to finish.</summary>
     [Range(0, 3600)]
     public int ShutdownTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Dynamic batching for every model (off unless MaxBatchSize &gt; 1).</summary>
+    public BatchingOptions Batching { get; set; } = new();
+
+    /// <summary>Per-model batching that replaces <see cref="Batching"/>, by served name (<c>Serving:Models:credit:MaxBatchSize</c>).</summary>
+    public Dictionary<string, BatchingOptions> Models { get; set; } = [];
+
+    public BatchingOptions BatchingFor(string model) => Models.GetValueOrDefault(model) ?? Batching;
 }

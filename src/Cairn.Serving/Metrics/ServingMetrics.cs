@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using Cairn.Serving.Batching;
 using Cairn.Serving.Models;
 
 namespace Cairn.Serving.Metrics;
@@ -53,6 +54,21 @@ public sealed class ServingMetrics(ServedModels models)
             text.Append("cairn_serving_request_duration_seconds_sum{").Append(labels).Append("} ")
                 .Append((Interlocked.Read(ref series.SumTicks) / (double)TimeSpan.TicksPerSecond).ToString("R", CultureInfo.InvariantCulture)).Append('\n');
             text.Append("cairn_serving_request_duration_seconds_count{").Append(labels).Append("} ").Append(cumulative).Append('\n');
+        }
+
+        text.Append("# HELP cairn_serving_batch_size Rows per model call when dynamic batching is on.\n# TYPE cairn_serving_batch_size histogram\n");
+        foreach (var model in models.All.Where(m => m.Batches is not null))
+        {
+            var labels = $"model=\"{Escape(model.Name)}\",version=\"{Escape(model.Version ?? "")}\"";
+            var cumulative = model.Batches!.Cumulative();
+            for (var i = 0; i < cumulative.Length; i++)
+            {
+                var le = i < BatchStatistics.Bounds.Length ? BatchStatistics.Bounds[i].ToString(CultureInfo.InvariantCulture) : "+Inf";
+                text.Append("cairn_serving_batch_size_bucket{").Append(labels).Append(",le=\"").Append(le).Append("\"} ").Append(cumulative[i]).Append('\n');
+            }
+
+            text.Append("cairn_serving_batch_size_sum{").Append(labels).Append("} ").Append(model.Batches.Rows).Append('\n');
+            text.Append("cairn_serving_batch_size_count{").Append(labels).Append("} ").Append(cumulative[^1]).Append('\n');
         }
 
         text.Append("# HELP cairn_serving_model_load_seconds Time taken to resolve, download and load the model.\n# TYPE cairn_serving_model_load_seconds gauge\n");

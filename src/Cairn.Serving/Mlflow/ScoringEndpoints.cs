@@ -75,18 +75,17 @@ internal static class ScoringEndpoints
                 : await ReadCsvAsync(context, model);
             var input = ScoringRequestReader.Read(document.RootElement);
             var body = new ArrayBufferWriter<byte>(256);
-            using (var writer = new Utf8JsonWriter(body, JsonResponse.Options))
+            if (model.Interface.IsColumnBased)
             {
-                if (model.Interface.IsColumnBased)
-                {
-                    var frame = ColumnBinder.Bind(input, model.Model.Signature.Inputs.Columns);
-                    PredictionsWriter.Write(writer, ModelInvoker.Predict(model, frame));
-                }
-                else
-                {
-                    var tensors = TensorBinder.Bind(input, model.Interface.Inputs);
-                    PredictionsWriter.Write(writer, ModelInvoker.Predict(model, tensors), input is ColumnsInput { IsDataFrame: true } frame ? frame.RowCount : null);
-                }
+                var output = await ModelInvoker.PredictAsync(model, ColumnBinder.Bind(input, model.Model.Signature.Inputs.Columns));
+                using var writer = new Utf8JsonWriter(body, JsonResponse.Options);
+                PredictionsWriter.Write(writer, output);
+            }
+            else
+            {
+                var outputs = await ModelInvoker.PredictAsync(model, TensorBinder.Bind(input, model.Interface.Inputs));
+                using var writer = new Utf8JsonWriter(body, JsonResponse.Options);
+                PredictionsWriter.Write(writer, outputs, input is ColumnsInput { IsDataFrame: true } frame ? frame.RowCount : null);
             }
 
             await JsonResponse.WriteAsync(context, StatusCodes.Status200OK, body);

@@ -1,5 +1,7 @@
 using Cairn.Models;
+using Cairn.Models.Data;
 using Cairn.Models.MLNet;
+using Cairn.Serving.Batching;
 
 namespace Cairn.Serving.Models;
 
@@ -33,5 +35,36 @@ public sealed class ServedModel : IDisposable
     /// <summary>Open Inference Protocol platform: <c>&lt;project&gt;_&lt;format&gt;</c>.</summary>
     public string Platform => Model.Flavor == MlNetFlavor.Name ? "mlnet_zip" : "onnx_onnxv1";
 
-    public void Dispose() => Model.Dispose();
+    /// <summary>Rows per model call when batching is on, else null.</summary>
+    public BatchStatistics? Batches { get; private set; }
+
+    internal Batcher<Frame, Frame>? FrameBatcher { get; private set; }
+
+    internal Batcher<IReadOnlyList<Tensor>, IReadOnlyList<Tensor>>? TensorBatcher { get; private set; }
+
+    /// <summary>Routes predictions through a batcher of the kind this model takes (frames or tensors).</summary>
+    internal void EnableBatching(BatchingOptions options)
+    {
+        if (!options.Enabled || Batches is not null)
+        {
+            return;
+        }
+
+        Batches = new BatchStatistics();
+        if (Interface.IsColumnBased)
+        {
+            FrameBatcher = new Batcher<Frame, Frame>(FrameBatchShape.Instance, input => ModelInvoker.Predict(this, input), options, Batches);
+        }
+        else
+        {
+            TensorBatcher = new Batcher<IReadOnlyList<Tensor>, IReadOnlyList<Tensor>>(TensorBatchShape.Instance, input => ModelInvoker.Predict(this, input), options, Batches);
+        }
+    }
+
+    public void Dispose()
+    {
+        FrameBatcher?.Dispose();
+        TensorBatcher?.Dispose();
+        Model.Dispose();
+    }
 }

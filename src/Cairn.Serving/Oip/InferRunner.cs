@@ -11,9 +11,9 @@ internal sealed record InferOutput(string Name, ElementType Type, long[] Shape, 
 /// <summary>Runs a validated request: column models get a frame (one input per column), tensor models their tensors.</summary>
 internal static class InferRunner
 {
-    public static List<InferOutput> Run(ServedModel model, InferRequest request)
+    public static async Task<List<InferOutput>> RunAsync(ServedModel model, InferRequest request)
     {
-        var outputs = model.Interface.IsColumnBased ? RunColumns(model, request) : RunTensors(model, request);
+        var outputs = model.Interface.IsColumnBased ? await RunColumnsAsync(model, request) : await RunTensorsAsync(model, request);
         if (request.Outputs is { } wanted)
         {
             var unknown = wanted.FirstOrDefault(w => outputs.All(o => o.Name != w));
@@ -28,13 +28,13 @@ internal static class InferRunner
         return outputs;
     }
 
-    private static List<InferOutput> RunTensors(ServedModel model, InferRequest request)
+    private static async Task<List<InferOutput>> RunTensorsAsync(ServedModel model, InferRequest request)
     {
         var tensors = request.Inputs.Select(i => new Tensor(i.Meta.Name, i.Meta.Type.NumpyName(), i.Shape, i.Data)).ToList();
-        return ModelInvoker.Predict(model, tensors).Select(t => new InferOutput(t.Name, TypeOf(t.Data, t.Name), t.Shape, t.Data)).ToList();
+        return (await ModelInvoker.PredictAsync(model, tensors)).Select(t => new InferOutput(t.Name, TypeOf(t.Data, t.Name), t.Shape, t.Data)).ToList();
     }
 
-    private static List<InferOutput> RunColumns(ServedModel model, InferRequest request)
+    private static async Task<List<InferOutput>> RunColumnsAsync(ServedModel model, InferRequest request)
     {
         var rows = request.Inputs.Select(i => i.Shape[0]).Distinct().ToList();
         if (rows.Count > 1)
@@ -43,7 +43,7 @@ internal static class InferRunner
         }
 
         var frame = new Frame(request.Inputs.Select(ToColumn).ToList());
-        var output = ModelInvoker.Predict(model, frame);
+        var output = await ModelInvoker.PredictAsync(model, frame);
         return output.Columns.Select(ToOutput).ToList();
     }
 

@@ -129,7 +129,7 @@ internal static class InferenceEndpoints
         {
             using var document = await JsonDocument.ParseAsync(context.Request.Body, DocumentOptions, context.RequestAborted);
             var request = InferRequest.Read(document.RootElement, model);
-            var outputs = InferRunner.Run(model, request);
+            var outputs = await InferRunner.RunAsync(model, request);
             var body = new ArrayBufferWriter<byte>(256);
             using (var w = new Utf8JsonWriter(body, JsonResponse.Options))
             {

@@ -21,9 +21,12 @@ public sealed class ServingHost : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<ServingHost> StartAsync(params ServedModel[] models)
+    public static Task<ServingHost> StartAsync(params ServedModel[] models) => StartAsync([], models);
+
+    /// <summary>Starts with extra settings, e.g. <c>--Serving:Batching:MaxBatchSize=64</c>.</summary>
+    public static async Task<ServingHost> StartAsync(string[] settings, params ServedModel[] models)
     {
-        var app = ServingApp.Create(["--Serving:Port=0", "--Logging:LogLevel:Default=Warning"], new ServedModels(models));
+        var app = ServingApp.Create(["--Serving:Port=0", "--Logging:LogLevel:Default=Warning", .. settings], new ServedModels(models));
         return new ServingHost(app, await app.StartServingAsync(TestContext.Current.CancellationToken));
     }
 
