@@ -1,33 +1,34 @@
-using System.Diagnostics;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace Cairn.Serving.Batching;
 
 /// <summary>
-/// Merges concurrent requests for one model into one call: a dedicated worker thread takes the first queued request,
-/// adds the ones queued behind it that can merge (up to the batch size, waiting at most the latency budget), predicts
-/// once and hands each request its own rows. A failed merged call is retried request by request, so one bad request
-/// fails alone and rows never cross requests. The worker is a thread of its own because under load the thread pool's
-/// queue is full of request continuations, and a worker queued behind them would leave the model idle.
+/// Merges concurrent requests for one model into one call. There is no batching thread: a request that finds fewer
+/// model calls running than the machine has cores runs one itself, taking the queued requests that can merge with the
+/// first (up to the batch size, after waiting at most the latency budget), predicting once and handing each request its
+/// own rows; it keeps going while requests are queued. An idle server so answers at once on the request's own thread,
+/// and a busy one batches what piled up during the previous call. A failed merged call is retried request by request, so
+/// one bad request fails alone and rows never cross requests.
 /// </summary>
 internal sealed class Batcher<TInput, TOutput> : IDisposable
 {
     private readonly ConcurrentQueue<Pending> _queue = new();
-    private readonly SemaphoreSlim _queued = new(0);
     private readonly IBatchShape<TInput, TOutput> _shape;
     private readonly Func<TInput, TOutput> _predict;
     private readonly int _maxRows;
     private readonly long _maxWaitTicks;
+    private readonly int _maxRunners = Environment.ProcessorCount;
+    private int _runners;
     private volatile bool _stopping;
 
-    public Batcher(IBatchShape<TInput, TOutput> shape, Func<TInput, TOutput> predict, BatchingOptions options, BatchStatistics statistics, string name)
+    public Batcher(IBatchShape<TInput, TOutput> shape, Func<TInput, TOutput> predict, BatchingOptions options, BatchStatistics statistics)
     {
         _shape = shape;
         _predict = predict;
         _maxRows = options.MaxBatchSize;
         _maxWaitTicks = (long)(options.MaxLatencyMs * Stopwatch.Frequency / 1000);
         Statistics = statistics;
-        new Thread(Work) { IsBackground = true, Name = $"batcher {name}" }.Start();
     }
 
     public BatchStatistics Statistics { get; }
@@ -41,67 +42,83 @@ internal sealed class Batcher<TInput, TOutput> : IDisposable
 
         var pending = new Pending(input, _shape.Rows(input), Stopwatch.GetTimestamp());
         _queue.Enqueue(pending);
-        _queued.Release();
+        // Without a latency budget this completes synchronously, usually with this request answered.
+        _ = RunAsync();
         return pending.Completion.Task;
     }
 
-    /// <summary>Stops taking requests; those already queued are still answered by the worker.</summary>
-    public void Dispose()
-    {
-        _stopping = true;
-        _queued.Release();
-    }
+    /// <summary>Stops taking requests; those already queued are answered by the calls running.</summary>
+    public void Dispose() => _stopping = true;
 
-    private void Work()
+    /// <summary>
+    /// Becomes a runner if a slot is free and drains the queue. The enqueue-then-check here and the release-then-check
+    /// below are both full fences, so a request is never left queued with no runner.
+    /// </summary>
+    private async Task RunAsync()
     {
-        var batch = new List<Pending>();
-        Pending? carried = null;
-        while (true)
+        while (!_queue.IsEmpty)
         {
-            if (carried is null)
-            {
-                _queued.Wait();
-                if (!_queue.TryDequeue(out carried))
-                {
-                    if (_stopping)
-                    {
-                        return;
-                    }
-
-                    continue;
-                }
-            }
-
-            batch.Clear();
-            batch.Add(carried);
-            var first = carried;
-            carried = null;
-            var rows = first.Rows;
-            var deadline = first.Enqueued + _maxWaitTicks;
-            while (rows < _maxRows)
-            {
-                var wait = Math.Max(0, deadline - Stopwatch.GetTimestamp());
-                if (!_queued.Wait(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency)) || !_queue.TryDequeue(out var next))
-                {
-                    break;
-                }
-
-                if (rows + next.Rows > _maxRows || !_shape.CanMerge(first.Input, next.Input))
-                {
-                    // It starts the next batch; requests are still answered in arrival order.
-                    carried = next;
-                    break;
-                }
-
-                batch.Add(next);
-                rows += next.Rows;
-            }
-
-            Run(batch);
-            if (_stopping && carried is null && _queue.IsEmpty)
+            var runners = Volatile.Read(ref _runners);
+            if (runners >= _maxRunners)
             {
                 return;
             }
+
+            if (Interlocked.CompareExchange(ref _runners, runners + 1, runners) != runners)
+            {
+                continue;
+            }
+
+            try
+            {
+                await DrainAsync();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _runners);
+            }
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        var batch = new List<Pending>();
+        Pending? carried = null;
+        while (carried is not null || _queue.TryDequeue(out carried))
+        {
+            var first = carried;
+            carried = null;
+            batch.Clear();
+            batch.Add(first);
+            var rows = first.Rows;
+            var waited = false;
+            while (rows < _maxRows)
+            {
+                if (_queue.TryDequeue(out var next))
+                {
+                    if (rows + next.Rows > _maxRows || !_shape.CanMerge(first.Input, next.Input))
+                    {
+                        // It starts the next batch; requests are still answered in arrival order.
+                        carried = next;
+                        break;
+                    }
+
+                    batch.Add(next);
+                    rows += next.Rows;
+                    continue;
+                }
+
+                var wait = first.Enqueued + _maxWaitTicks - Stopwatch.GetTimestamp();
+                if (waited || wait <= 0)
+                {
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency));
+                waited = true;
+            }
+
+            Run(batch);
         }
     }
 

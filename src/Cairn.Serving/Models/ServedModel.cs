@@ -53,11 +53,11 @@ public sealed class ServedModel : IDisposable
         Batches = new BatchStatistics();
         if (Interface.IsColumnBased)
         {
-            FrameBatcher = new Batcher<Frame, Frame>(FrameBatchShape.Instance, input => ModelInvoker.Predict(this, input), options, Batches, Name);
+            FrameBatcher = new Batcher<Frame, Frame>(FrameBatchShape.Instance, input => ModelInvoker.Predict(this, input), options, Batches);
         }
         else
         {
-            TensorBatcher = new Batcher<IReadOnlyList<Tensor>, IReadOnlyList<Tensor>>(TensorBatchShape.Instance, input => ModelInvoker.Predict(this, input), options, Batches, Name);
+            TensorBatcher = new Batcher<IReadOnlyList<Tensor>, IReadOnlyList<Tensor>>(TensorBatchShape.Instance, input => ModelInvoker.Predict(this, input), options, Batches);
         }
     }
 
