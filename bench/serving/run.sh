@@ -5,6 +5,7 @@
 #   bench/serving/run.sh
 #
 # Workloads (each a warm-up, then a measured run, `wrk --latency -t2`):
+#   ping-16          GET /ping, 16 connections: the HTTP stack alone, for comparison on the same machine and moment
 #   invocations-16   MLflow POST /invocations {"inputs": [[30 floats]]}, 16 connections
 #   infer-16         OIP POST /v2/models/lr/infer, one FP32 [1, 30] input, 16 connections
 #   invocations-256  as invocations-16 with 256 connections, without batching
@@ -88,6 +89,7 @@ echo "|---|---|---|---|---|---|---|---|---|" >>"$OUT/rows.md"
 start_server
 curl -sf "http://127.0.0.1:$PORT/invocations" -H 'Content-Type: application/json' \
   -d "{\"inputs\": [[$(seq -s, 1 30)]]}" >"$OUT/sample.json"
+run ping-16 16 ping.lua /ping
 run invocations-16 16 invocations.lua /invocations
 run infer-16 16 infer.lua /v2/models/lr/infer
 run invocations-256 256 invocations.lua /invocations
