@@ -158,6 +158,7 @@ public sealed class OnnxServingTests : IAsyncLifetime
     [InlineData("application/json", "{}", 400, "BAD_REQUEST", "exactly one of the input fields")]
     [InlineData("application/json", "{\"inputs\": [[1, 2, 3]], \"instances\": [[1, 2, 3]]}", 400, "BAD_REQUEST", "'instances' and 'inputs'")]
     [InlineData("application/json", "{\"messages\": [{\"role\": \"user\"}]}", 400, "BAD_REQUEST", "language models")]
+    [InlineData("application/json", "{\"inputs\": [[1, 2, 3]], \"signature_name\": \"serving_default\"}", 400, "BAD_REQUEST", "'signature_name' is not supported")]
     [InlineData("application/json", "{\"inputs\": [[1, 2, 3, 4]]}", 400, "INVALID_PARAMETER_VALUE", "Input 'float_input' needs shape [-1, 3], got [1, 4]")]
     [InlineData("application/json", "{\"inputs\": [[1, \"x\", 3]]}", 400, "INVALID_PARAMETER_VALUE", "Input 'float_input' expects float32 values")]
     [InlineData("application/json", "{\"inputs\": [[1, 2, 3], [1, 2]]}", 400, "INVALID_PARAMETER_VALUE", "ragged")]
@@ -203,5 +204,21 @@ public sealed class OnnxServingTests : IAsyncLifetime
         // Loaded from a folder, the model has no registry version to address.
         Assert.Equal(HttpStatusCode.NotFound, (await _host.GetAsync("/v2/models/model/versions/1")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await _host.PostAsync("/models/other/invocations", "{}")).Status);
+    }
+
+    [Fact]
+    public async Task ABodyOverTheLimit_Is413_AndAnUnknownRouteIsAJson404()
+    {
+        using var client = CairnClient.Create("http://127.0.0.1:9");
+        await using var small = await ServingHost.StartAsync(["--Serving:MaxRequestBodyBytes=1024"],
+            await ServedModelLoader.LoadAsync(client, ModelSource.Parse(Path.Combine(_work, "linear"))));
+
+        var large = await small.PostAsync("/invocations", $$"""{"inputs": {{JsonSerializer.Serialize(Enumerable.Repeat(new[] { 1f, 2f, 3f }, 200))}}}""");
+        var unknown = await small.GetAsync("/v1/models/model:predict");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large.Status);
+        Assert.Equal("BAD_REQUEST", large.Json.GetProperty("error_code").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
+        Assert.Equal("ENDPOINT_NOT_FOUND", unknown.Json.GetProperty("error_code").GetString());
     }
 }
