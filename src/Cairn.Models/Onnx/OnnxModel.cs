@@ -23,7 +23,7 @@ public sealed class OnnxModel : LoadedModel
 
     public override ModelSignature Signature { get; }
 
-    internal static OnnxModel Load(MlModelFile metadata, string directory)
+    internal static OnnxModel Load(MlModelFile metadata, string directory, ModelLoadOptions options)
     {
         var flavor = metadata.Flavors[OnnxFlavor.Name];
         var file = Path.Combine(directory, flavor.GetValueOrDefault("data")?.ToString() ?? OnnxFlavor.DefaultFile);
@@ -34,7 +34,13 @@ public sealed class OnnxModel : LoadedModel
 
         try
         {
-            return new OnnxModel(metadata, directory, new InferenceSession(file));
+            using var session = new SessionOptions();
+            if (options.OnnxIntraOpThreads is { } threads)
+            {
+                session.IntraOpNumThreads = threads;
+            }
+
+            return new OnnxModel(metadata, directory, new InferenceSession(file, session));
         }
         catch (OnnxRuntimeException error)
         {

@@ -39,7 +39,11 @@ public static class ModelPackage
     }
 
     /// <summary>Loads a local model directory with the first flavor this runtime supports (mlnet, then onnx).</summary>
-    public static async Task<LoadedModel> LoadAsync(string directory, CancellationToken cancellationToken = default)
+    public static Task<LoadedModel> LoadAsync(string directory, CancellationToken cancellationToken = default) =>
+        LoadAsync(directory, ModelLoadOptions.Default, cancellationToken);
+
+    /// <summary>Loads a local model directory with the first flavor this runtime supports, with the given options.</summary>
+    public static async Task<LoadedModel> LoadAsync(string directory, ModelLoadOptions options, CancellationToken cancellationToken = default)
     {
         var metadata = await MlModelFile.ReadAsync(directory, cancellationToken);
         if (metadata.Flavors.ContainsKey(MlNetFlavor.Name))
@@ -49,7 +53,7 @@ public static class ModelPackage
 
         if (metadata.Flavors.ContainsKey(OnnxFlavor.Name))
         {
-            return OnnxModel.Load(metadata, directory);
+            return OnnxModel.Load(metadata, directory, options);
         }
 
         throw new ModelPackageException(

@@ -12,11 +12,15 @@ public static class ModelLoading
     /// <c>models:/m-…</c>, <c>runs:/run_id/path</c> (a 2.x model in the run's artifacts, or the run's logged model of that name),
     /// <c>mlflow-artifacts:/…</c>, or a local model directory.
     /// </summary>
-    public static async Task<LoadedModel> LoadModelAsync(this CairnClient client, string modelUri, CancellationToken cancellationToken = default)
+    public static Task<LoadedModel> LoadModelAsync(this CairnClient client, string modelUri, CancellationToken cancellationToken = default) =>
+        LoadModelAsync(client, modelUri, ModelLoadOptions.Default, cancellationToken);
+
+    /// <summary>Loads a model by any URI <see cref="LoadModelAsync(CairnClient, string, CancellationToken)"/> takes, with the given options.</summary>
+    public static async Task<LoadedModel> LoadModelAsync(this CairnClient client, string modelUri, ModelLoadOptions options, CancellationToken cancellationToken = default)
     {
         if (Directory.Exists(modelUri) || modelUri.StartsWith("file://", StringComparison.Ordinal))
         {
-            return await ModelPackage.LoadAsync(modelUri.StartsWith("file://", StringComparison.Ordinal) ? new Uri(modelUri).LocalPath : modelUri, cancellationToken);
+            return await ModelPackage.LoadAsync(modelUri.StartsWith("file://", StringComparison.Ordinal) ? new Uri(modelUri).LocalPath : modelUri, options, cancellationToken);
         }
 
         var location = await ResolveAsync(client, modelUri, cancellationToken);
@@ -28,7 +32,7 @@ public static class ModelLoading
             throw new ModelPackageException($"'{modelUri}' resolves to {location}, which holds no {MlModelFile.FileName} file.");
         }
 
-        return await ModelPackage.LoadAsync(directory, cancellationToken);
+        return await ModelPackage.LoadAsync(directory, options, cancellationToken);
     }
 
     /// <summary>The <c>mlflow-artifacts:/…</c> location holding the package a model URI names.</summary>

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Benchmark of `cairn serve`: single-row prediction requests for a 30-feature logistic regression (ONNX, in the
+# layout Python MLflow writes), driven by wrk.
+#
+#   bench/serving/run.sh
+#
+# Workloads (each a warm-up, then a measured run, `wrk --latency -t2`):
+#   ping-16          GET /ping, 16 connections: the HTTP stack alone, for comparison on the same machine and moment
+#   invocations-16   MLflow POST /invocations {"inputs": [[30 floats]]}, 16 connections
+#   infer-16         OIP POST /v2/models/lr/infer, one FP32 [1, 30] input, 16 connections
+#   invocations-256  as invocations-16 with 256 connections, without batching
+#   batched-256      as invocations-256 against a server started with --max-batch-size 64
+# Besides wrk's numbers it reports the server's CPU time per request (from /proc/<pid>/stat), which other work on
+# the machine inflates less than throughput.
+#
+# Settings: BENCH_DURATION=20 (s measured), BENCH_WARMUP=5, BENCH_SKIP_BUILD=1 (use the existing Release build),
+# BENCH_OUT=bench/out (results go to $BENCH_OUT/serving-<UTC stamp>/report.md).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+DURATION=${BENCH_DURATION:-20}
+WARMUP=${BENCH_WARMUP:-5}
+OUT="${BENCH_OUT:-$REPO/bench/out}/serving-$(date -u '+%Y%m%d-%H%M%S')"
+DLL="$REPO/artifacts/bin/Cairn.Cli/release/cairn.dll"
+mkdir -p "$OUT"
+WORK=$(mktemp -d -t cairn-serving-bench.XXXXXX)
+SERVER_PID=""
+cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+log() { printf '[bench %s] %s\n' "$(date '+%H:%M:%S')" "$*" >&2; }
+
+command -v wrk >/dev/null || { log "installing wrk"; DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; }
+# The model is written with the onnx package; Debian's python3-onnx lives under the system interpreter.
+PYTHON=python3
+"$PYTHON" -c 'import onnx, numpy' 2>/dev/null || PYTHON=/usr/bin/python3
+"$PYTHON" -c 'import onnx, numpy' || { log "needs python3 with onnx and numpy (apt-get install python3-onnx)"; exit 1; }
+
+"$REPO/bench/machine-info.sh" >"$OUT/machine.md"
+if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+  log "building the CLI (Release)"
+  dotnet build "$REPO/src/Cairn.Cli" -c Release --nologo -v quiet >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log"; exit 1; }
+fi
+"$PYTHON" "$HERE/make_model.py" "$WORK/lr"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+
+start_server() {
+  PORT=$(free_port)
+  dotnet "$DLL" serve -m "lr=$WORK/lr" --port "$PORT" "$@" >"$OUT/server-$PORT.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$PORT/ping" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  cat "$OUT/server-$PORT.log"; exit 1
+}
+
+stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+
+# run NAME CONNECTIONS SCRIPT PATH
+run() {
+  local name=$1 connections=$2 script=$3 path=$4
+  wrk -t2 -c"$connections" -d"${WARMUP}s" -s "$HERE/$script" "http://127.0.0.1:$PORT$path" >/dev/null
+  local load before after
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  before=$(cpu_ticks)
+  wrk -t2 -c"$connections" -d"${DURATION}s" --latency -s "$HERE/$script" "http://127.0.0.1:$PORT$path" >"$OUT/$name.txt"
+  after=$(cpu_ticks)
+  "$PYTHON" - "$name" "$connections" "$OUT/$name.txt" "$before" "$after" "$(getconf CLK_TCK)" "$load" "$(cut -d' ' -f1 /proc/loadavg)" >>"$OUT/rows.md" <<'PY'
+import re, sys
+name, connections, path, before, after, tck, load0, load1 = sys.argv[1:]
+text = open(path).read()
+def latency(p):
+    m = re.search(r"^\s*%s%%\s+([\d.]+)(us|ms|s)" % p, text, re.M)
+    value, unit = float(m.group(1)), m.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+requests = int(re.search(r"(\d+) requests in", text).group(1))
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+cpu_us = (float(after) - float(before)) / float(tck) / requests * 1e6
+print(f"| {name} | {connections} | {rps:,.0f} | {latency(50):.2f} | {latency(90):.2f} | {latency(99):.2f} | {cpu_us:.1f} | {errors.group(1) if errors else 0} | {load0} → {load1} |")
+PY
+  log "$(tail -n 1 "$OUT/rows.md")"
+}
+
+echo "| workload | connections | requests/s | p50 ms | p90 ms | p99 ms | server CPU µs/request | non-2xx | load avg (1 min) |" >"$OUT/rows.md"
+echo "|---|---|---|---|---|---|---|---|---|" >>"$OUT/rows.md"
+
+start_server
+curl -sf "http://127.0.0.1:$PORT/invocations" -H 'Content-Type: application/json' \
+  -d "{\"inputs\": [[$(seq -s, 1 30)]]}" >"$OUT/sample.json"
+run ping-16 16 ping.lua /ping
+run invocations-16 16 invocations.lua /invocations
+run infer-16 16 infer.lua /v2/models/lr/infer
+run invocations-256 256 invocations.lua /invocations
+stop_server
+
+start_server --max-batch-size 64
+run batched-256 256 invocations.lua /invocations
+curl -sf "http://127.0.0.1:$PORT/metrics" | grep '^cairn_serving_batch_size_\(sum\|count\)' >"$OUT/batches.txt" || true
+stop_server
+
+{
+  echo "# cairn serve benchmark"
+  echo
+  cat "$OUT/machine.md"
+  echo "- revision: $(git -C "$REPO" rev-parse --short HEAD)"
+  echo "- duration: ${DURATION}s measured after ${WARMUP}s warm-up, wrk -t2"
+  echo
+  cat "$OUT/rows.md"
+  echo
+  echo "Batch sizes in batched-256: $(tr '\n' ' ' <"$OUT/batches.txt")"
+  echo
+  echo "Sample answer: $(cat "$OUT/sample.json")"
+} >"$OUT/report.md"
+cat "$OUT/report.md"

@@ -1,0 +1,168 @@
+using System.Text.Json;
+using Cairn.Serving.Data;
+using Cairn.Serving.Models;
+
+namespace Cairn.Serving.Oip;
+
+/// <summary>One input tensor of an inference request, checked and converted to the element type it declares.</summary>
+internal sealed record InferInput(TensorMetadata Meta, long[] Shape, Array Data);
+
+/// <summary>An Open Inference Protocol inference request, validated against the model's inputs and outputs.</summary>
+internal sealed record InferRequest(string? Id, IReadOnlyList<InferInput> Inputs, IReadOnlyList<string>? Outputs)
+{
+    /// <summary>Applies the protocol's rules; every violation is an <see cref="InputException"/> naming the input.</summary>
+    public static InferRequest Read(JsonElement body, ServedModel model)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            throw new InputException("The request must be a JSON object with an \"inputs\" list.");
+        }
+
+        string? id = null;
+        if (body.TryGetProperty("id", out var idJson))
+        {
+            id = idJson.ValueKind == JsonValueKind.String ? idJson.GetString() : throw new InputException("\"id\" must be a string.");
+        }
+
+        if (!body.TryGetProperty("inputs", out var inputsJson) || inputsJson.ValueKind != JsonValueKind.Array || inputsJson.GetArrayLength() == 0)
+        {
+            throw new InputException("The request needs a non-empty \"inputs\" list.");
+        }
+
+        var inputs = new List<InferInput>();
+        foreach (var input in inputsJson.EnumerateArray())
+        {
+            var read = ReadInput(input, model);
+            if (inputs.Any(i => i.Meta.Name == read.Meta.Name))
+            {
+                throw new InputException($"Input '{read.Meta.Name}' is given twice.");
+            }
+
+            inputs.Add(read);
+        }
+
+        var missing = model.Interface.Inputs.Where(m => m.Column is not { Required: false } && inputs.All(i => !ReferenceEquals(i.Meta, m))).Select(m => $"'{m.Name}'").ToList();
+        if (missing.Count > 0)
+        {
+            throw new InputException($"Missing input{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} for model '{model.Name}'.");
+        }
+
+        return new InferRequest(id, inputs, ReadOutputs(body, model));
+    }
+
+    private static InferInput ReadInput(JsonElement input, ServedModel model)
+    {
+        if (input.ValueKind != JsonValueKind.Object || !input.TryGetProperty("name", out var nameJson) || nameJson.ValueKind != JsonValueKind.String)
+        {
+            throw new InputException("Every input needs a \"name\" string.");
+        }
+
+        var name = nameJson.GetString()!;
+        var meta = model.Interface.FindInput(name)
+            ?? throw new InputException($"Unknown input '{name}'; model '{model.Name}' takes {string.Join(", ", model.Interface.Inputs.Select(i => $"'{i.Name}'"))}.");
+        var datatypeName = input.TryGetProperty("datatype", out var datatypeJson) && datatypeJson.ValueKind == JsonValueKind.String ? datatypeJson.GetString() : null;
+        var datatype = ElementTypes.FromOipName(datatypeName)
+            ?? throw new InputException($"Input '{name}' has {(datatypeName is null ? "no datatype" : $"unknown datatype '{datatypeName}'")}.");
+        if (datatype != meta.Type)
+        {
+            throw new InputException($"Input '{name}' has datatype {datatype.OipName()}; model '{model.Name}' takes {meta.Type.OipName()}.");
+        }
+
+        var shape = ReadShape(input, name);
+        if (!input.TryGetProperty("data", out var data))
+        {
+            throw new InputException($"Input '{name}' has no \"data\".");
+        }
+
+        var leaves = TensorJson.Flatten(data);
+        var count = shape.Aggregate(1L, (a, b) => a * b);
+        if (leaves.Count != count)
+        {
+            throw new InputException($"Input '{name}' has shape [{string.Join(", ", shape)}], which holds {count} elements, but its data has {leaves.Count}.");
+        }
+
+        CheckShape(meta, shape);
+        return new InferInput(meta, shape, TensorJson.ToArray(leaves, datatype, name, datatype.OipName()));
+    }
+
+    private static long[] ReadShape(JsonElement input, string name)
+    {
+        if (!input.TryGetProperty("shape", out var shapeJson) || shapeJson.ValueKind != JsonValueKind.Array)
+        {
+            throw new InputException($"Input '{name}' needs a \"shape\" list.");
+        }
+
+        var shape = new long[shapeJson.GetArrayLength()];
+        var i = 0;
+        foreach (var dimension in shapeJson.EnumerateArray())
+        {
+            if (dimension.ValueKind != JsonValueKind.Number || !dimension.TryGetInt64(out shape[i]) || shape[i] < 0)
+            {
+                throw new InputException($"Input '{name}' has an invalid shape: dimensions must be non-negative integers.");
+            }
+
+            i++;
+        }
+
+        return shape;
+    }
+
+    /// <summary>A column takes [rows] or [rows, 1] (an array column [rows, width]); a tensor takes its signature's shape.</summary>
+    private static void CheckShape(TensorMetadata meta, long[] shape)
+    {
+        if (meta.Column is { } column)
+        {
+            var fits = column.IsArray ? shape.Length == 2 : shape.Length == 1 || (shape.Length == 2 && shape[1] == 1);
+            if (!fits)
+            {
+                throw new InputException($"Input '{meta.Name}' is a column and needs shape {(column.IsArray ? "[rows, width]" : "[rows] or [rows, 1]")}, got [{string.Join(", ", shape)}].");
+            }
+
+            return;
+        }
+
+        var expected = meta.Shape;
+        var ok = expected.Length == shape.Length;
+        for (var i = 0; ok && i < shape.Length; i++)
+        {
+            ok = expected[i] < 0 || expected[i] == shape[i];
+        }
+
+        if (!ok)
+        {
+            throw new InputException($"Input '{meta.Name}' needs shape [{string.Join(", ", expected)}], got [{string.Join(", ", shape)}].");
+        }
+    }
+
+    private static List<string>? ReadOutputs(JsonElement body, ServedModel model)
+    {
+        if (!body.TryGetProperty("outputs", out var outputsJson))
+        {
+            return null;
+        }
+
+        if (outputsJson.ValueKind != JsonValueKind.Array)
+        {
+            throw new InputException("\"outputs\" must be a list of {\"name\": …} objects.");
+        }
+
+        var names = new List<string>();
+        foreach (var output in outputsJson.EnumerateArray())
+        {
+            if (output.ValueKind != JsonValueKind.Object || !output.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+            {
+                throw new InputException("Every requested output needs a \"name\" string.");
+            }
+
+            var text = name.GetString()!;
+            if (model.Interface.Outputs.Count > 0 && model.Interface.Outputs.All(o => o.Name != text))
+            {
+                throw new InputException($"Unknown output '{text}'; model '{model.Name}' returns {string.Join(", ", model.Interface.Outputs.Select(o => $"'{o.Name}'"))}.");
+            }
+
+            names.Add(text);
+        }
+
+        return names;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using Cairn.Serving.Hosting;
+using Cairn.Serving.Metrics;
+using Cairn.Serving.Mlflow;
+using Cairn.Serving.Models;
+using Cairn.Serving.Oip;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cairn.Serving;
+
+/// <summary>
+/// The model server's composition root. Models are loaded before it is built, so a server that listens is ready;
+/// stopping waits for requests in flight (up to <c>Serving:ShutdownTimeoutSeconds</c>) before the models are released.
+/// </summary>
+public static class ServingApp
+{
+    public static WebApplication Create(string[] args, ServedModels models)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Configuration.AddEnvironmentVariables("CAIRN_");
+        builder.Configuration.AddCommandLine(args);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+        builder.Services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var options = builder.Configuration.GetSection(ServingOptions.Section).Get<ServingOptions>() ?? new ServingOptions();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var address = options.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host);
+            kestrel.Listen(address, options.Port);
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            kestrel.AddServerHeader = false;
+        });
+
+        foreach (var model in models.All)
+        {
+            model.EnableBatching(options.BatchingFor(model.Name));
+        }
+
+        builder.Services.AddSingleton(models);
+        builder.Services.AddSingleton<ServingMetrics>();
+
+        var app = builder.Build();
+        app.MapScoringEndpoints();       // /ping, /health, /version, /invocations, /models/{name}/invocations
+        app.MapInferenceEndpoints();     // /v2, /v2/health/*, /v2/models/{name}[/versions/{v}][/ready|/infer]
+        app.MapMetricsEndpoint();        // /metrics (Prometheus)
+        app.MapFallback(context => JsonResponse.WriteAsync(context, StatusCodes.Status404NotFound, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("error_code", "ENDPOINT_NOT_FOUND");
+            w.WriteString("message", $"No route {context.Request.Method} {context.Request.Path}.");
+            w.WriteEndObject();
+        }));
+        app.Lifetime.ApplicationStopped.Register(models.Dispose);
+        return app;
+    }
+
+    /// <summary>Starts listening and returns the bound address (useful with port 0).</summary>
+    public static async Task<Uri> StartServingAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        _ = app.Services.GetRequiredService<IOptions<ServingOptions>>().Value;
+        await app.StartAsync(cancellationToken);
+        var address = app.Urls.First();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cairn.Serving");
+        foreach (var model in app.Services.GetRequiredService<ServedModels>().All)
+        {
+            ServingLog.ModelServed(logger, model.Name, model.Version ?? "-", model.Source, model.Model.Flavor, model.LoadTime.TotalSeconds);
+        }
+
+        ServingLog.Listening(logger, address);
+        return new Uri(address);
+    }
+}
