@@ -1,4 +1,5 @@
 using Cairn.Server.Tests.Infrastructure;
+using Cairn.Server.Tests.Maintenance;
 using Cairn.Server.Tests.Registry;
 using Cairn.Server.Tests.Robustness;
 using Cairn.Server.Tests.Tracking;
@@ -24,3 +25,5 @@ public sealed class ConcurrentWritersOnPostgresTests(PostgresCairnServer server)
 public sealed class GoldenShapeOnPostgresTests(PostgresCairnServer server) : GoldenShapeTests(server), IClassFixture<PostgresCairnServer>;
 
 public sealed class MalformedInputOnPostgresTests(PostgresCairnServer server) : MalformedInputTests(server), IClassFixture<PostgresCairnServer>;
+
+public sealed class GcCliOnPostgresTests(PostgresCairnServer server) : GcCliTests(server), IClassFixture<PostgresCairnServer>;
