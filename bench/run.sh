@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# HTTP benchmark of the Cairn tracking server (SQLite backend), measured with wrk.
+# HTTP benchmark of the Cairn tracking server (SQLite or PostgreSQL backend), measured with wrk.
 #
 #   bench/run.sh
 #
@@ -19,9 +19,14 @@
 #   BENCH_VERIFY=1           after the write workloads, count the stored points
 #                            and compare with what the server acknowledged
 #   BENCH_SKIP_BUILD=1       use the existing Release build
+#   BENCH_DLL=path/cairn.dll run this build of cairn instead (implies
+#                            BENCH_SKIP_BUILD; for comparing two revisions)
 #   BENCH_WAIT_IDLE=0        wait up to this many seconds for the machine to be
 #                            idle before starting (other work skews the numbers;
 #                            the report marks disturbed workloads either way)
+#   BENCH_POSTGRES_URI=postgresql://user@host:port/postgres
+#                            run cairn on PostgreSQL: the harness creates a fresh
+#                            database on that server (psql) and drops it after
 #   BENCH_SERVER_CMD='...'   benchmark another MLflow-compatible server instead:
 #                            a shell command in which {port} and {dir} are
 #                            replaced by the port and the fresh data folder
@@ -40,7 +45,8 @@ HISTORY_POINTS=${BENCH_HISTORY_POINTS:-50000}
 SEED_THREADS=${BENCH_SEED_THREADS:-8}
 VERIFY=${BENCH_VERIFY:-1}
 OUT_ROOT=${BENCH_OUT:-$BENCH_DIR/out}
-DLL="$REPO/artifacts/bin/Cairn.Cli/release/cairn.dll"
+DLL="${BENCH_DLL:-$REPO/artifacts/bin/Cairn.Cli/release/cairn.dll}"
+[ -n "${BENCH_DLL:-}" ] && BENCH_SKIP_BUILD=1
 
 STAMP=$(date -u '+%Y%m%d-%H%M%S')
 OUT="$OUT_ROOT/$STAMP"
@@ -127,6 +133,8 @@ DATA=$(mktemp -d "${TMPDIR:-/tmp}/cairn-bench.XXXXXX")
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 URL="http://127.0.0.1:$PORT"
 SERVER_PID=""
+PG_DB=""
+PG_POSTMASTER=""
 
 stop_server() {
   [ -n "$SERVER_PID" ] || return 0
@@ -153,9 +161,10 @@ cleanup() {
     tail -n 200 "$DATA/server.log" >"$OUT/server-tail.log" 2>/dev/null || true
   fi
   if [ "${BENCH_KEEP:-0}" = "1" ]; then
-    log "kept data folder $DATA"
+    log "kept data folder $DATA${PG_DB:+ and database $PG_DB}"
   else
     rm -rf "$DATA"
+    [ -n "$PG_DB" ] && psql "$BENCH_POSTGRES_URI" -q -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1
   fi
   exit $rc
 }
@@ -167,9 +176,20 @@ if [ -n "${BENCH_SERVER_CMD:-}" ]; then
   SERVER_DESC=${SERVER_DESC//\{dir\}/$DATA}
   bash -c "exec $SERVER_DESC" >"$DATA/server.log" 2>&1 &
 else
-  SERVER_DESC="cairn server --host 127.0.0.1 --port $PORT --backend-store-uri sqlite:///$DATA/cairn.db --artifacts-destination $DATA/artifacts"
+  BACKEND="sqlite:///$DATA/cairn.db"
+  if [ -n "${BENCH_POSTGRES_URI:-}" ]; then
+    command -v psql >/dev/null 2>&1 || die "BENCH_POSTGRES_URI needs psql (Debian package postgresql-client)"
+    PG_DB="cairn_bench_${STAMP//-/_}"
+    psql "$BENCH_POSTGRES_URI" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $PG_DB" >/dev/null || die "could not create database $PG_DB"
+    # The same server URI with the fresh database as its path (options kept).
+    PG_PORT=$(python3 -c 'import sys, urllib.parse as u; print(u.urlsplit(sys.argv[1]).port or 5432)' "$BENCH_POSTGRES_URI")
+    PG_POSTMASTER=$(ss -Hltnp "sport = :$PG_PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2 || true)
+    BACKEND=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' \
+      "$BENCH_POSTGRES_URI" "$PG_DB")
+  fi
+  SERVER_DESC="cairn server --host 127.0.0.1 --port $PORT --backend-store-uri $BACKEND --artifacts-destination $DATA/artifacts"
   dotnet "$DLL" server --host 127.0.0.1 --port "$PORT" \
-    --backend-store-uri "sqlite:///$DATA/cairn.db" \
+    --backend-store-uri "$BACKEND" \
     --artifacts-destination "$DATA/artifacts" >"$DATA/server.log" 2>&1 &
 fi
 SERVER_PID=$!
@@ -207,10 +227,20 @@ HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 # Prints "total busy steal server" in clock ticks: all CPUs from /proc/stat
 # (busy = user+nice+system+irq+softirq) and the server process's user+system.
+# With BENCH_POSTGRES_URI on this machine, the PostgreSQL cluster counts as
+# server too (it does the server's work): its postmaster (found by the port it
+# listens on) with the time of its exited children, and its live children.
+ticks() { # ticks PID WITH_CHILDREN: 0 when the process is gone
+  { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null || true; } | awk -v c="$2" '{t = $12 + $13 + (c ? $14 + $15 : 0)} END {print t + 0}'
+}
 cpu_snapshot() {
-  local srv=0
-  if [ -r "/proc/$SERVER_PID/stat" ]; then
-    srv=$(sed 's/^.*) //' "/proc/$SERVER_PID/stat" | awk '{print $12 + $13}')
+  local srv pid
+  srv=$(ticks "$SERVER_PID" 0)
+  if [ -n "$PG_POSTMASTER" ]; then
+    srv=$((srv + $(ticks "$PG_POSTMASTER" 1)))
+    for pid in $(pgrep -P "$PG_POSTMASTER" || true); do
+      srv=$((srv + $(ticks "$pid" 0)))
+    done
   fi
   awk -v srv="$srv" '/^cpu / {t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $2 + $3 + $4 + $7 + $8, $9, srv; exit}' /proc/stat
 }

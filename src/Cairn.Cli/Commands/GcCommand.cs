@@ -1,8 +1,10 @@
 using System.CommandLine;
+using System.Data.Common;
 using Cairn.Core;
 using Cairn.Core.Maintenance;
 using Cairn.Server.Hosting;
 using Cairn.Storage;
+using Cairn.Storage.Postgres;
 using Cairn.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 
@@ -63,17 +65,16 @@ internal sealed class GcCommand(IConsoleOutput console)
             var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
             var artifactOptions = configuration.GetSection(ArtifactOptions.Section).Get<ArtifactOptions>() ?? new ArtifactOptions();
             var uri = BackendStoreUri.Parse(storage.BackendStoreUri, Directory.GetCurrentDirectory());
-            if (!File.Exists(uri.Location))
+            if (OpenStore(uri) is not { } store)
             {
-                console.Error($"No database at {uri.Location} (--backend-store-uri).");
                 return ExitCodes.InvalidConfiguration;
             }
 
-            await using var database = SqliteDatabase.Open(uri.Location);
+            await using var database = store.Database;
             var artifacts = ArtifactStoreFactory.Create(artifactOptions, Directory.GetCurrentDirectory());
             try
             {
-                var collector = new GarbageCollector(new SqlitePurgeStore(database), artifacts, TimeProvider.System);
+                var collector = new GarbageCollector(store.Purge, artifacts, TimeProvider.System);
                 var verb = dryRun ? "Would remove" : "Removed";
                 var items = await collector.CollectAsync(olderThan, dryRun, item => console.Data($"{verb} {item.Description}"), cancellationToken);
                 console.Info(Summary(items, dryRun));
@@ -90,11 +91,43 @@ internal sealed class GcCommand(IConsoleOutput console)
             console.Error(exception.Message);
             return ExitCodes.Failure;
         }
-        catch (Exception exception) when (exception is SchemaVersionException or ArgumentException or InvalidOperationException)
+        catch (DbException exception)
+        {
+            // The database went away mid-way: each purge is one transaction, so nothing is half removed.
+            console.Error($"The metadata database failed: {exception.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (Exception exception) when (exception is SchemaVersionException or StorageUnavailableException or ArgumentException or InvalidOperationException)
         {
             console.Error(exception.Message);
             return ExitCodes.InvalidConfiguration;
         }
+    }
+
+    /// <summary>The purge store on the database the URI names, or null (after saying why) when there is no Cairn database there.</summary>
+    private (IPurgeStore Purge, IAsyncDisposable Database)? OpenStore(BackendStoreUri uri)
+    {
+        if (uri.Provider == BackendStoreUri.Postgres)
+        {
+            // Opening would migrate an empty database; gc must not create a schema in a database that was never Cairn's.
+            if (!PostgresMigrator.HasSchema(uri.Location))
+            {
+                console.Error($"No Cairn schema in the PostgreSQL database at {BackendStoreUri.Describe(uri.Location)} (--backend-store-uri).");
+                return null;
+            }
+
+            var postgres = PostgresDatabase.Open(uri.Location);
+            return (new PostgresPurgeStore(postgres), postgres);
+        }
+
+        if (!File.Exists(uri.Location))
+        {
+            console.Error($"No database at {uri.Location} (--backend-store-uri).");
+            return null;
+        }
+
+        var sqlite = SqliteDatabase.Open(uri.Location);
+        return (new SqlitePurgeStore(sqlite), sqlite);
     }
 
     private Dictionary<string, string?> Flags(ParseResult result)

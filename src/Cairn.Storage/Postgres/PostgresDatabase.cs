@@ -21,7 +21,14 @@ public sealed class PostgresDatabase : IAsyncDisposable, ISqlReadSource
     /// <summary>Connects and migrates an empty database; an older or newer schema is refused (see <see cref="PostgresMigrator"/>).</summary>
     public static PostgresDatabase Open(string connectionString)
     {
-        var dataSource = NpgsqlDataSource.Create(connectionString);
+        // The stores run a fixed set of statements: PostgreSQL keeps their plans per connection, and a pooled connection
+        // is not reset on return (nothing sets session state), which would throw those plans away.
+        var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            MaxAutoPrepare = 100,
+            AutoPrepareMinUsages = 2,
+            NoResetOnClose = true,
+        }.ConnectionString);
         try
         {
             using (var connection = dataSource.OpenConnection())

@@ -1,41 +1,79 @@
 using Cairn.Core.Tracking;
 using Cairn.Storage.Sql;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Cairn.Storage.Postgres;
 
 /// <summary>
-/// Stores a batch of metric points in two statements: one multi-row insert (arrays bound as parameters, unnested by the
-/// server) that returns only the points that were new, then one upsert of the per-key latest value and summaries.
+/// Stores a batch of metric points, then upserts the per-key latest value and summaries in one statement.
+/// Points are first sent by binary COPY, the fastest way into PostgreSQL; COPY cannot skip rows that exist, so when
+/// any point is already stored (a retried batch, or another replica writing the same point) the COPY is rolled back
+/// to its savepoint and the batch goes through a multi-row insert that skips and reports duplicates instead.
 /// </summary>
 internal static class PostgresMetricWriter
 {
+    private const string Copy = "COPY metrics (run_key, key, step, timestamp, value, is_nan) FROM STDIN (FORMAT BINARY)";
+
     public static async Task InsertAsync(PostgresWrite write, long runKey, IReadOnlyList<Metric> metrics)
     {
-        var keys = new string[metrics.Count];
-        var steps = new long[metrics.Count];
-        var timestamps = new long[metrics.Count];
-        var values = new double[metrics.Count];
-        var nans = new long[metrics.Count];
-        for (var i = 0; i < metrics.Count; i++)
+        // Points repeated inside the batch are one row, as the primary key would make them.
+        var points = new List<StoredPoint>(metrics.Count);
+        var seen = new HashSet<StoredPoint>(metrics.Count);
+        foreach (var metric in metrics)
         {
-            (values[i], nans[i]) = StoredMetrics.ToStored(metrics[i].Value);
-            (keys[i], steps[i], timestamps[i]) = (metrics[i].Key, metrics[i].Step, metrics[i].Timestamp);
+            var (value, isNan) = StoredMetrics.ToStored(metric.Value);
+            var point = new StoredPoint(metric.Key, metric.Step, metric.Timestamp, value, isNan);
+            if (seen.Add(point))
+            {
+                points.Add(point);
+            }
         }
 
-        var inserted = await write.ListAsync("""
+        var inserted = await write.TryInSavepointAsync(PostgresErrorCodes.UniqueViolation, () => CopyAsync(write, runKey, points))
+            ? points
+            : await InsertNewAsync(write, runKey, points);
+        if (inserted.Count > 0)
+        {
+            await UpsertSummariesAsync(write, runKey, inserted);
+        }
+    }
+
+    private static async Task CopyAsync(PostgresWrite write, long runKey, List<StoredPoint> points)
+    {
+        var cancel = write.CancellationToken;
+        await using var importer = await write.Connection.BeginBinaryImportAsync(Copy, cancel);
+        foreach (var point in points)
+        {
+            await importer.StartRowAsync(cancel);
+            await importer.WriteAsync(runKey, NpgsqlDbType.Bigint, cancel);
+            await importer.WriteAsync(point.Key, NpgsqlDbType.Text, cancel);
+            await importer.WriteAsync(point.Step, NpgsqlDbType.Bigint, cancel);
+            await importer.WriteAsync(point.Timestamp, NpgsqlDbType.Bigint, cancel);
+            await importer.WriteAsync(point.Value, NpgsqlDbType.Double, cancel);
+            await importer.WriteAsync(point.IsNan, NpgsqlDbType.Bigint, cancel);
+        }
+
+        await importer.CompleteAsync(cancel);
+    }
+
+    /// <summary>Inserts the points not stored yet (arrays unnested by the server) and returns those.</summary>
+    private static async Task<List<StoredPoint>> InsertNewAsync(PostgresWrite write, long runKey, List<StoredPoint> points) =>
+        await write.ListAsync("""
             INSERT INTO metrics (run_key, key, step, timestamp, value, is_nan)
             SELECT @run, k, s, t, v, n FROM unnest(@keys::text[], @steps::bigint[], @timestamps::bigint[], @values::float8[], @nans::bigint[]) AS x(k, s, t, v, n)
             ON CONFLICT DO NOTHING
             RETURNING key, step, timestamp, value, is_nan
-            """, reader => (reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetInt64(4)),
-            ("run", runKey), ("keys", keys), ("steps", steps), ("timestamps", timestamps), ("values", values), ("nans", nans));
-        if (inserted.Count == 0)
-        {
-            return;
-        }
+            """, reader => new StoredPoint(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetInt64(4)),
+            ("run", runKey), ("keys", points.Select(p => p.Key).ToArray()), ("steps", points.Select(p => p.Step).ToArray()),
+            ("timestamps", points.Select(p => p.Timestamp).ToArray()), ("values", points.Select(p => p.Value).ToArray()),
+            ("nans", points.Select(p => p.IsNan).ToArray()));
 
+    private static async Task UpsertSummariesAsync(PostgresWrite write, long runKey, List<StoredPoint> inserted)
+    {
         // Sorted keys keep concurrent writers to one run locking summary rows in the same order (no deadlocks).
-        var summaries = StoredMetrics.Summarise(inserted).OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
+        var summaries = StoredMetrics.Summarise(inserted.Select(p => (p.Key, p.Step, p.Timestamp, p.Value, p.IsNan)))
+            .OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
         await write.ExecuteAsync("""
             INSERT INTO latest_metrics AS l (run_key, key, value, is_nan, timestamp, step, min_value, max_value, value_count)
             SELECT @run, k, v, n, t, s, mn, mx, c
@@ -60,4 +98,7 @@ internal static class PostgresMetricWriter
             ("maxes", summaries.Select(s => s.Value.Max).ToArray()),
             ("counts", summaries.Select(s => s.Value.Count).ToArray()));
     }
+
+    /// <summary>A point as the metrics table holds it (NaN as value 0 with <c>is_nan = 1</c>).</summary>
+    private readonly record struct StoredPoint(string Key, long Step, long Timestamp, double Value, long IsNan);
 }

@@ -65,6 +65,23 @@ public static class PostgresMigrator
         }
     }
 
+    /// <summary>Whether the database holds a Cairn schema (tools that must not create one check first).</summary>
+    public static bool HasSchema(string connectionString)
+    {
+        try
+        {
+            using var connection = new NpgsqlConnection(connectionString);
+            connection.Open();
+            using var command = new NpgsqlCommand("SELECT to_regclass('schema_version') IS NOT NULL", connection);
+            return command.ExecuteScalar() is true;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            throw new StorageUnavailableException(
+                $"Cannot use the PostgreSQL database at {BackendStoreUri.Describe(connectionString)}: {ex.Message}", ex);
+        }
+    }
+
     private static int CurrentVersion(NpgsqlConnection connection)
     {
         using var command = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_version", connection);

@@ -7,6 +7,31 @@ internal sealed class PostgresWrite(NpgsqlConnection connection, NpgsqlTransacti
 {
     public CancellationToken CancellationToken => cancellationToken;
 
+    /// <summary>For what the helpers below do not cover (binary COPY).</summary>
+    public NpgsqlConnection Connection => connection;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> inside a savepoint. When it fails with <paramref name="sqlState"/>, only its own
+    /// changes are rolled back and false is returned; the transaction goes on.
+    /// </summary>
+    public async Task<bool> TryInSavepointAsync(string sqlState, Func<Task> work)
+    {
+        const string Savepoint = "attempt";
+        await transaction.SaveAsync(Savepoint, cancellationToken);
+        try
+        {
+            await work();
+        }
+        catch (PostgresException ex) when (ex.SqlState == sqlState)
+        {
+            await transaction.RollbackAsync(Savepoint, cancellationToken);
+            return false;
+        }
+
+        // Not released: the commit ends it, and a RELEASE would cost one more round trip.
+        return true;
+    }
+
     public NpgsqlCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {
         var command = new NpgsqlCommand(sql, connection, transaction);

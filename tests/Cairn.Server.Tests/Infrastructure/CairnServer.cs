@@ -18,6 +18,9 @@ public class CairnServer : IAsyncLifetime
 
     public string DatabasePath => Path.Combine(DataDirectory, "cairn.db");
 
+    /// <summary>The metadata store the server runs on, as <c>--backend-store-uri</c> takes it.</summary>
+    public string BackendStoreUri { get; private set; } = null!;
+
     /// <summary>Settings a fixture adds on top of the defaults (for example, registry governance).</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
@@ -30,7 +33,7 @@ public class CairnServer : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(DataDirectory);
-        var backendStore = await CreateBackendStoreAsync();
+        var backendStore = BackendStoreUri = await CreateBackendStoreAsync();
         _app = CairnApp.Create(
         [
             "--Server:Port=0",

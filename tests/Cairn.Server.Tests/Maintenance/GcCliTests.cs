@@ -3,14 +3,14 @@ using Cairn.Server.Tests.Infrastructure;
 
 namespace Cairn.Server.Tests.Maintenance;
 
-/// <summary>`cairn gc` against a real server's SQLite file and local artifact folder.</summary>
-public sealed class GcCliTests(CairnServer server) : IClassFixture<CairnServer>
+/// <summary>`cairn gc` against a real server's metadata store (SQLite here, PostgreSQL in a subclass) and local artifact folder.</summary>
+public class GcCliTests(CairnServer server) : IClassFixture<CairnServer>
 {
     private const string Proxy = "/api/2.0/mlflow-artifacts/artifacts/";
     private readonly MlflowHttp _client = server.Client;
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private string[] Stores => ["--backend-store-uri", $"sqlite:///{server.DatabasePath}", "--artifacts-destination", server.ArtifactRoot];
+    private string[] Stores => ["--backend-store-uri", server.BackendStoreUri, "--artifacts-destination", server.ArtifactRoot];
 
     private async Task PutAsync(string path, string text)
     {

@@ -1,4 +1,5 @@
 using Cairn.Server.Tests.Infrastructure;
+using Cairn.Server.Tests.Maintenance;
 using Cairn.Server.Tests.Registry;
 using Cairn.Server.Tests.Robustness;
 using Cairn.Server.Tests.Tracking;
@@ -28,3 +29,5 @@ public sealed class MalformedInputOnPostgresTests(PostgresCairnServer server) : 
 public sealed class MlflowThreeWireSequenceOnPostgresTests(PostgresCairnServer server) : MlflowThreeWireSequenceTests(server), IClassFixture<PostgresCairnServer>;
 
 public sealed class MlflowThreeLimitsOnPostgresTests(PostgresCairnServer server) : MlflowThreeLimitsTests(server), IClassFixture<PostgresCairnServer>;
+
+public sealed class GcCliOnPostgresTests(PostgresCairnServer server) : GcCliTests(server), IClassFixture<PostgresCairnServer>;

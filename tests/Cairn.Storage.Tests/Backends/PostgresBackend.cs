@@ -23,6 +23,7 @@ public sealed class PostgresBackend : StoreBackend
         GuardedRegistry = new PostgresRegistryStore(_database, TimeProvider.System, Guarded);
         Webhooks = new PostgresWebhookStore(_database, TimeProvider.System);
         LoggedModels = new PostgresLoggedModelStore(_database, TimeProvider.System);
+        Purge = new PostgresPurgeStore(_database);
         Reads = _database;
     }
 

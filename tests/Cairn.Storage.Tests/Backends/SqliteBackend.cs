@@ -19,6 +19,7 @@ public sealed class SqliteBackend : StoreBackend
         GuardedRegistry = new SqliteRegistryStore(_database, TimeProvider.System, Guarded);
         Webhooks = new SqliteWebhookStore(_database, TimeProvider.System);
         LoggedModels = new SqliteLoggedModelStore(_database, TimeProvider.System);
+        Purge = new SqlitePurgeStore(_database);
         Reads = _database;
     }
 

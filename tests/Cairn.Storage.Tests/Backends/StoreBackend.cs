@@ -1,3 +1,4 @@
+using Cairn.Core.Maintenance;
 using Cairn.Core.Registry;
 using Cairn.Core.Tracking;
 using Cairn.Storage.Sql;
@@ -17,6 +18,8 @@ public abstract class StoreBackend : IAsyncLifetime
     public IWebhookStore Webhooks { get; protected set; } = null!;
 
     public ILoggedModelStore LoggedModels { get; protected set; } = null!;
+
+    public IPurgeStore Purge { get; protected set; } = null!;
 
     /// <summary>Direct reads, for checks on what was stored beyond what the ports return.</summary>
     internal ISqlReadSource Reads { get; set; } = null!;

@@ -105,6 +105,26 @@ public abstract class TrackingStoreContract<TBackend>(TBackend backend) : IClass
     }
 
     [Fact]
+    public async Task LogBatch_PointsRepeatedInTheBatchOrAlreadyStored_AreStoredAndCountedOnce()
+    {
+        var (_, runId) = await NewRunAsync();
+        await _store.LogBatchAsync(runId, new LogBatch([new("m", 1, 1, 1), new("m", double.NaN, 2, 2)], [], []), Cancel);
+
+        // Repeats inside one batch, repeats of stored points (NaN too) and new points, all in one batch; then only repeats.
+        await _store.LogBatchAsync(runId, new LogBatch(
+            [new("m", 5, 3, 3), new("m", 5, 3, 3), new("m", double.NaN, 2, 2), new("m", 1, 1, 1), new("m", 0.5, 4, 4), new("n", 2, 1, 1), new("n", 2, 1, 1)],
+            [], []), Cancel);
+        await _store.LogBatchAsync(runId, new LogBatch([new("m", 0.5, 4, 4), new("n", 2, 1, 1)], [], []), Cancel);
+
+        var history = await _store.GetMetricHistoryAsync(new MetricHistoryQuery(runId, "m", 100, 0), Cancel);
+        Assert.Equal([1L, 2, 3, 4], history.Items.Select(m => m.Step).Order());
+        var summaries = await backend.Reads.ReadAsync(async (connection, transaction) => await SqlReads.ListAsync(connection, transaction,
+            "SELECT key, step, min_value, max_value, value_count FROM latest_metrics lm JOIN runs r ON r.run_key = lm.run_key WHERE r.run_uuid = @p0 ORDER BY key",
+            SqlParameters.Of(runId.Value), reader => (reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetInt64(4)), Cancel), Cancel);
+        Assert.Equal([("m", 4L, 0.5, 5d, 4L), ("n", 1L, 2d, 2d, 1L)], summaries);
+    }
+
+    [Fact]
     public async Task ManyConcurrentWriters_AllLand()
     {
         var runs = new List<RunId>();
