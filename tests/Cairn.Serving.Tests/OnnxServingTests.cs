@@ -5,6 +5,7 @@ using Cairn.Models;
 using Cairn.Models.Data;
 using Cairn.Models.Package;
 using Cairn.Serving.Models;
+using Cairn.Sdk.Tests.Models;
 using Cairn.Serving.Tests.Infrastructure;
 
 namespace Cairn.Serving.Tests;

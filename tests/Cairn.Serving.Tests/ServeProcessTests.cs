@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Cairn.Client;
 using Cairn.Server.Tests.Infrastructure;
+using Cairn.Sdk.Tests.Models;
 using Cairn.Serving.Tests.Infrastructure;
 
 namespace Cairn.Serving.Tests;

@@ -83,37 +83,7 @@ public sealed class OnnxModelTests(CairnServer server) : IClassFixture<CairnServ
     public async Task AModelLaidOutAsPythonMlflowWritesIt_LoadsUnchanged()
     {
         // The files `mlflow.onnx.log_model` writes in a 2.x run: MLmodel, model.onnx and the Python environment files.
-        var package = Directory.CreateDirectory(Path.Combine(_work, "python-model")).FullName;
-        File.Copy(WriteModel(), Path.Combine(package, "model.onnx"));
-        await File.WriteAllTextAsync(Path.Combine(package, "MLmodel"), """
-            artifact_path: model
-            flavors:
-              onnx:
-                code: null
-                data: model.onnx
-                onnx_version: 1.16.0
-                providers:
-                - CUDAExecutionProvider
-                - CPUExecutionProvider
-              python_function:
-                data: model.onnx
-                env:
-                  conda: conda.yaml
-                  virtualenv: python_env.yaml
-                loader_module: mlflow.onnx
-                python_version: 3.11.2
-            mlflow_version: 2.12.2
-            model_size_bytes: 412
-            model_uuid: 0c6f4d1c9a8b4d7e8f00112233445566
-            run_id: 0123456789abcdef0123456789abcdef
-            signature:
-              inputs: '[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 3]}, "name": "float_input"}]'
-              outputs: '[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 2]}, "name": "variable"}]'
-              params: null
-            utc_time_created: '2026-11-20 10:00:00.000000'
-            """);
-        await File.WriteAllTextAsync(Path.Combine(package, "requirements.txt"), "mlflow==2.12.2\nonnx==1.16.0\nonnxruntime==1.17.1\n");
-        await File.WriteAllTextAsync(Path.Combine(package, "conda.yaml"), "name: mlflow-env\n");
+        var package = OnnxPackages.WritePythonLayout(_work, "python-model", Weights, Bias);
 
         using var client = CairnClient.Create(server.BaseAddress.ToString());
         var name = "py-onnx-" + Guid.NewGuid().ToString("N")[..8];

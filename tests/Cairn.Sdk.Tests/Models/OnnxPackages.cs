@@ -1,6 +1,4 @@
-using Cairn.Sdk.Tests.Models;
-
-namespace Cairn.Serving.Tests.Infrastructure;
+namespace Cairn.Sdk.Tests.Models;
 
 /// <summary>ONNX model folders laid out as Python MLflow's <c>mlflow.onnx.log_model</c> writes them.</summary>
 internal static class OnnxPackages
