@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Cairn.Training.Plots;
 
 /// <summary>Maps a data interval onto a pixel interval and picks round tick values (1, 2 or 5 × 10ⁿ).</summary>
-internal sealed record LinearScale(double DomainMin, double DomainMax, double RangeMin, double RangeMax)
+public sealed record LinearScale(double DomainMin, double DomainMax, double RangeMin, double RangeMax)
 {
     public double Map(double value) =>
         RangeMin + (value - DomainMin) / (DomainMax - DomainMin) * (RangeMax - RangeMin);

@@ -4,7 +4,7 @@ namespace Cairn.Training.Plots;
 /// The plot area of a chart with numeric axes: frame, ticks, tick labels and axis titles. The plot-area rectangle
 /// carries its data domain (<c>data-x-domain</c>, <c>data-y-domain</c>) so readers can map points back to data.
 /// </summary>
-internal sealed class PlotFrame
+public sealed class PlotFrame
 {
     public const double Left = 80, Right = 30, Top = 50, Bottom = 60;
 

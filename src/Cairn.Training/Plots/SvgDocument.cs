@@ -9,7 +9,7 @@ namespace Cairn.Training.Plots;
 /// A small SVG writer: elements in the SVG namespace, numbers in invariant culture rounded to 0.01 px so the same
 /// input always gives the same bytes. Text goes through the XML writer, so it is always escaped.
 /// </summary>
-internal sealed class SvgDocument
+public sealed class SvgDocument
 {
     public static readonly XNamespace Ns = "http://www.w3.org/2000/svg";
 
