@@ -6,6 +6,7 @@ IConsoleOutput console = new SpectreConsoleOutput();
 var root = new RootCommand("Cairn: the MLOps platform (MLflow-compatible tracking, registry and more).");
 root.Subcommands.Add(new ServerCommand(console).Build());
 root.Subcommands.Add(new ServeCommand(console).Build());
+root.Subcommands.Add(new PredictCommand(console).Build());
 root.Subcommands.Add(new DbCommand(console).Build());
 root.Subcommands.Add(new GcCommand(console).Build());
 root.Subcommands.Add(new ModelsCommand(console).Build());
