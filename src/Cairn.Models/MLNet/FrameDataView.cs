@@ -10,13 +10,13 @@ namespace Cairn.Models.MLNet;
 /// </summary>
 public sealed class FrameDataView : IDataView
 {
-    private readonly Func<int, object>[] _sources;
+    private readonly Array[] _columns;
 
     public FrameDataView(DataViewSchema schema, Frame frame)
     {
         Schema = schema;
         RowCount = frame.RowCount;
-        _sources = schema.Select(column => Source(column, frame.Find(column.Name), frame.RowCount)).ToArray();
+        _columns = schema.Select(column => Source(column, frame.Find(column.Name), frame.RowCount)).ToArray();
     }
 
     /// <summary>A view whose schema follows the frame's own column types.</summary>
@@ -66,7 +66,7 @@ public sealed class FrameDataView : IDataView
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [new Cursor(this)];
 
     /// <summary>The whole column, converted, as a typed array; the cursor's getters index into it.</summary>
-    private static Func<int, object> Source(DataViewSchema.Column target, Column? column, int rowCount)
+    private static Array Source(DataViewSchema.Column target, Column? column, int rowCount)
     {
         var type = target.Type;
         object converted = type switch
@@ -81,21 +81,15 @@ public sealed class FrameDataView : IDataView
             _ when type.RawType == typeof(DateTime) => Convert(column, v => System.Convert.ToDateTime(v, System.Globalization.CultureInfo.InvariantCulture), default(DateTime)),
             _ => throw new NotSupportedException($"Input column '{target.Name}' has ML.NET type {type}, which a frame cannot supply."),
         };
-        return converted switch
-        {
-            float[] a => i => a[i],
-            double[] a => i => a[i],
-            bool[] a => i => a[i],
-            int[] a => i => a[i],
-            long[] a => i => a[i],
-            ReadOnlyMemory<char>[] a => i => a[i],
-            DateTime[] a => i => a[i],
-            VBuffer<float>[] a => i => a[i],
-            _ => throw new InvalidOperationException(),
-        };
+        return (Array)converted;
 
         T[] Convert<T>(Column? source, Func<object, T> convert, T missing)
         {
+            if (source?.Values is T[] typed && typed.Length == rowCount)
+            {
+                return typed; // Already the type ML.NET reads: no copy, no boxing.
+            }
+
             var values = new T[rowCount];
             if (source is null)
             {
@@ -167,8 +161,8 @@ public sealed class FrameDataView : IDataView
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
-            var source = view._sources[column.Index];
-            return (ref TValue value) => value = (TValue)source(_row);
+            var values = (TValue[])view._columns[column.Index];
+            return (ref TValue value) => value = values[_row];
         }
     }
 }

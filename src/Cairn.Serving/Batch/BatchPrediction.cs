@@ -34,6 +34,9 @@ public sealed class TooManyRowErrorsException(long failed, RowError last)
 /// </summary>
 public static class BatchPrediction
 {
+    /// <summary>Chunks predicted at once: one per core, so a slow model keeps every core busy.</summary>
+    private static readonly int Parallelism = Math.Max(2, Environment.ProcessorCount);
+
     public static async Task<BatchPredictionResult> RunAsync(
         LoadedModel model,
         IChunkReader reader,
@@ -53,30 +56,46 @@ public static class BatchPrediction
         long read = 0, predicted = 0, failed = 0;
         var firstErrors = new List<RowError>();
         errorReport?.WriteLine("row,error");
+        var pending = new Queue<Task<(InputChunk Chunk, OutputChunk Output)>>();
+        async Task WriteOldestAsync()
+        {
+            var (chunk, output) = await pending.Dequeue();
+            await writer.WriteAsync(output, plan.Keep, stop.Token);
+            read += chunk.RowCount;
+            predicted += output.Rows.Length;
+            failed += output.Errors.Count;
+            foreach (var error in output.Errors)
+            {
+                errorReport?.WriteLine($"{error.Row},{Quote(error.Message)}");
+                if (firstErrors.Count < 10)
+                {
+                    firstErrors.Add(error);
+                }
+            }
+
+            var (bytesRead, bytesTotal) = reader.Position;
+            progress?.Report(new BatchProgress(read, failed, bytesRead, bytesTotal));
+            if (options.MaxErrors is { } max && failed > max)
+            {
+                throw new TooManyRowErrorsException(failed, output.Errors[^1]);
+            }
+        }
+
         try
         {
+            // Chunks are predicted side by side (a model call is the costly part) and written in input order.
             await foreach (var chunk in chunks.Reader.ReadAllAsync(stop.Token))
             {
-                var output = ChunkPredictor.Predict(model, plan, chunk);
-                await writer.WriteAsync(output, plan.Keep, stop.Token);
-                read += chunk.RowCount;
-                predicted += output.Rows.Length;
-                failed += output.Errors.Count;
-                foreach (var error in output.Errors)
+                pending.Enqueue(Task.Run(() => (chunk, ChunkPredictor.Predict(model, plan, chunk)), stop.Token));
+                if (pending.Count >= Parallelism)
                 {
-                    errorReport?.WriteLine($"{error.Row},{Quote(error.Message)}");
-                    if (firstErrors.Count < 10)
-                    {
-                        firstErrors.Add(error);
-                    }
+                    await WriteOldestAsync();
                 }
+            }
 
-                var (bytesRead, bytesTotal) = reader.Position;
-                progress?.Report(new BatchProgress(read, failed, bytesRead, bytesTotal));
-                if (options.MaxErrors is { } max && failed > max)
-                {
-                    throw new TooManyRowErrorsException(failed, output.Errors[^1]);
-                }
+            while (pending.Count > 0)
+            {
+                await WriteOldestAsync();
             }
 
             await reading;
@@ -88,6 +107,7 @@ public static class BatchPrediction
         {
             await stop.CancelAsync();
             await Task.WhenAny(reading);
+            await Task.WhenAny(Task.WhenAll(pending));
             errorReport?.Flush();
         }
 
