@@ -1,4 +1,5 @@
 using System.Net;
+using Cairn.Client;
 using Cairn.Serving.Hosting;
 using Cairn.Serving.Metrics;
 using Cairn.Serving.Mlflow;
@@ -21,7 +22,11 @@ namespace Cairn.Serving;
 /// </summary>
 public static class ServingApp
 {
-    public static WebApplication Create(string[] args, ServedModels models)
+    /// <summary>
+    /// Builds the server for <paramref name="models"/>; with a <paramref name="registry"/> client, models served by alias,
+    /// stage or "latest" follow the registry (hot swap, every <c>Serving:PollIntervalSeconds</c>).
+    /// </summary>
+    public static WebApplication Create(string[] args, ServedModels models, CairnClient? registry = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Configuration.AddEnvironmentVariables("CAIRN_");
@@ -47,6 +52,11 @@ public static class ServingApp
 
         builder.Services.AddSingleton(models);
         builder.Services.AddSingleton<ServingMetrics>();
+        if (registry is not null)
+        {
+            builder.Services.AddSingleton(registry);
+            builder.Services.AddHostedService<ModelWatcher>();
+        }
 
         var app = builder.Build();
         app.MapScoringEndpoints();       // /ping, /health, /version, /invocations, /models/{name}/invocations

@@ -35,6 +35,12 @@ internal sealed class ServeCommand(IConsoleOutput console)
         Description = "With batching, how long a request may wait for others to join its batch (default 0: only requests already queued join).",
     };
 
+    private readonly Option<double?> _pollInterval = new("--poll-interval")
+    {
+        Description = "Seconds between registry checks for models served by alias, stage or latest; a new version is loaded and swapped in "
+            + "without dropping requests (default 30; 0 turns hot swap off).",
+    };
+
     private readonly Option<string> _trackingUri = new("--tracking-uri")
     {
         Description = "Cairn server to load registry models from (default: CAIRN_TRACKING_URI, MLFLOW_TRACKING_URI, or http://127.0.0.1:5000).",
@@ -49,6 +55,7 @@ internal sealed class ServeCommand(IConsoleOutput console)
         command.Options.Add(_port);
         command.Options.Add(_maxBatchSize);
         command.Options.Add(_maxLatency);
+        command.Options.Add(_pollInterval);
         command.Options.Add(_trackingUri);
         command.SetAction(ExecuteAsync);
         return command;
@@ -68,9 +75,9 @@ internal sealed class ServeCommand(IConsoleOutput console)
         }
 
         var loaded = new List<ServedModel>();
+        using var client = CairnClient.Create(result.GetValue(_trackingUri));
         try
         {
-            using var client = CairnClient.Create(result.GetValue(_trackingUri));
             foreach (var source in sources)
             {
                 console.Info($"Loading '{source.Name}' from {source.Uri}");
@@ -89,10 +96,11 @@ internal sealed class ServeCommand(IConsoleOutput console)
         AddSetting(args, "Serving:Port", result.GetValue(_port)?.ToString(CultureInfo.InvariantCulture));
         AddSetting(args, "Serving:Batching:MaxBatchSize", result.GetValue(_maxBatchSize)?.ToString(CultureInfo.InvariantCulture));
         AddSetting(args, "Serving:Batching:MaxLatencyMs", result.GetValue(_maxLatency)?.ToString(CultureInfo.InvariantCulture));
+        AddSetting(args, "Serving:PollIntervalSeconds", result.GetValue(_pollInterval)?.ToString(CultureInfo.InvariantCulture));
         try
         {
             var models = new ServedModels(loaded);
-            await using var app = ServingApp.Create([.. args], models);
+            await using var app = ServingApp.Create([.. args], models, client);
             var address = await app.StartServingAsync(cancellationToken);
             console.Info($"Serving {string.Join(", ", loaded.Select(m => m.Version is null ? m.Name : $"{m.Name} (version {m.Version})"))} on {address}");
             await app.WaitForShutdownAsync(cancellationToken);

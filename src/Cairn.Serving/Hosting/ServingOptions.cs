@@ -24,6 +24,10 @@ public sealed class ServingOptions
     [Range(0, 3600)]
     public int ShutdownTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>How often models served by alias, stage or "latest" check the registry for a new version (0: never).</summary>
+    [Range(0, 86400)]
+    public double PollIntervalSeconds { get; set; } = 30;
+
     /// <summary>Dynamic batching for every model (off unless MaxBatchSize &gt; 1).</summary>
     public BatchingOptions Batching { get; set; } = new();
 

@@ -45,7 +45,7 @@ internal static class ScoringEndpoints
     private static async Task InvokeAsync(HttpContext context, string? name, ServedModels models, ServingMetrics metrics, ILogger logger)
     {
         var started = Stopwatch.GetTimestamp();
-        var model = name is null ? (models.All.Count == 1 ? models.All[0] : null) : models.Find(name);
+        var model = models.Acquire(name);
         if (model is null)
         {
             await (name is null
@@ -55,8 +55,15 @@ internal static class ScoringEndpoints
             return;
         }
 
-        var status = await ScoreAsync(context, model, logger);
-        metrics.Observe(model, Protocol, status, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        try
+        {
+            var status = await ScoreAsync(context, model, logger);
+            metrics.Observe(model, Protocol, status, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+        finally
+        {
+            model.Release();
+        }
     }
 
     private static async Task<int> ScoreAsync(HttpContext context, ServedModel model, ILogger logger)

@@ -8,6 +8,10 @@ namespace Cairn.Serving.Models;
 /// <summary>A loaded model under the name clients address it by, with the registry version it came from (when known).</summary>
 public sealed class ServedModel : IDisposable
 {
+    private int _leases; // requests using the model; -1 once released
+    private volatile bool _retired;
+    private int _disposed;
+
     public ServedModel(string name, string? version, string source, LoadedModel model, TimeSpan loadTime)
     {
         Name = name;
@@ -38,6 +42,9 @@ public sealed class ServedModel : IDisposable
     /// <summary>Rows per model call when batching is on, else null.</summary>
     public BatchStatistics? Batches { get; private set; }
 
+    /// <summary>True once replaced; it is released when its last request ends.</summary>
+    public bool IsRetired => _retired;
+
     internal Batcher<Frame, Frame>? FrameBatcher { get; private set; }
 
     internal Batcher<IReadOnlyList<Tensor>, IReadOnlyList<Tensor>>? TensorBatcher { get; private set; }
@@ -61,8 +68,55 @@ public sealed class ServedModel : IDisposable
         }
     }
 
+    /// <summary>Leases the model for one request; false once it has been retired and released.</summary>
+    internal bool TryAcquire()
+    {
+        while (true)
+        {
+            var leases = Volatile.Read(ref _leases);
+            if (leases < 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _leases, leases + 1, leases) == leases)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Ends a lease; the last lease on a retired model releases it.</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _leases) == 0 && _retired)
+        {
+            DisposeWhenIdle();
+        }
+    }
+
+    /// <summary>Marks a replaced model for release once no request holds it.</summary>
+    internal void Retire()
+    {
+        _retired = true;
+        DisposeWhenIdle();
+    }
+
+    private void DisposeWhenIdle()
+    {
+        if (Interlocked.CompareExchange(ref _leases, -1, 0) == 0)
+        {
+            Dispose();
+        }
+    }
+
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         FrameBatcher?.Dispose();
         TensorBatcher?.Dispose();
         Model.Dispose();

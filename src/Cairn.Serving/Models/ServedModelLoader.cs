@@ -21,8 +21,12 @@ public static class ServedModelLoader
         return new ServedModel(source.Name, version, source.Uri, model, Stopwatch.GetElapsedTime(started));
     }
 
+    /// <summary>True for URIs whose version can change: an alias, a stage or "latest".</summary>
+    public static bool Follows(string uri) =>
+        uri.StartsWith("models:/", StringComparison.Ordinal) && ModelUri.Parse(uri) is ModelAliasUri or ModelStageUri or ModelLatestUri;
+
     /// <summary>The URI to load and its registry version: an alias is read once, so a move during the download cannot mix versions.</summary>
-    private static async Task<(string Uri, string? Version)> PinAsync(CairnClient client, string uri, CancellationToken cancellationToken)
+    public static async Task<(string Uri, string? Version)> PinAsync(CairnClient client, string uri, CancellationToken cancellationToken)
     {
         if (!uri.StartsWith("models:/", StringComparison.Ordinal))
         {

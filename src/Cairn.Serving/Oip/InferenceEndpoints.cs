@@ -63,17 +63,26 @@ internal static class InferenceEndpoints
         w.WriteEndObject();
     });
 
-    private static Task WithModel(HttpContext context, ServedModels models, Func<ServedModel, Task> handle)
+    private static async Task WithModel(HttpContext context, ServedModels models, Func<ServedModel, Task> handle)
     {
         var name = (string)context.Request.RouteValues["name"]!;
         var version = context.Request.RouteValues["version"] as string;
-        var model = models.Find(name, version);
+        var model = models.Acquire(name, version);
         if (model is not null)
         {
-            return handle(model);
+            try
+            {
+                await handle(model);
+            }
+            finally
+            {
+                model.Release();
+            }
+
+            return;
         }
 
-        return ErrorAsync(context, 404, models.Find(name) is null
+        await ErrorAsync(context, 404, models.Find(name) is null
             ? $"Model '{name}' is not served here."
             : $"Model '{name}' has no version '{version}' here; it serves {(models.Find(name)!.Version is { } v ? $"version {v}" : "an unversioned model")}.");
     }
