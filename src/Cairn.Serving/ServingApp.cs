@@ -5,6 +5,7 @@ using Cairn.Serving.Metrics;
 using Cairn.Serving.Mlflow;
 using Cairn.Serving.Models;
 using Cairn.Serving.Oip;
+using Cairn.Serving.Payloads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -52,6 +53,12 @@ public static class ServingApp
 
         builder.Services.AddSingleton(models);
         builder.Services.AddSingleton<ServingMetrics>();
+        if (options.PayloadLog.Enabled)
+        {
+            builder.Services.AddSingleton<PayloadLogWriter>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<PayloadLogWriter>());
+        }
+
         if (registry is not null)
         {
             builder.Services.AddSingleton(registry);
@@ -59,6 +66,7 @@ public static class ServingApp
         }
 
         var app = builder.Build();
+        app.UsePayloadLog();             // sampled request/response bodies to JSONL (when Serving:PayloadLog:Directory is set)
         app.MapScoringEndpoints();       // /ping, /health, /version, /invocations, /models/{name}/invocations
         app.MapInferenceEndpoints();     // /v2, /v2/health/*, /v2/models/{name}[/versions/{v}][/ready|/infer]
         app.MapMetricsEndpoint();        // /metrics (Prometheus)

@@ -41,6 +41,13 @@ internal sealed class ServeCommand(IConsoleOutput console)
             + "without dropping requests (default 30; 0 turns hot swap off).",
     };
 
+    private readonly Option<string> _payloadLog = new("--payload-log")
+    {
+        Description = "Log prediction requests and responses to JSONL files under this folder (<dir>/<model>/<date>/payloads-<hour>.jsonl, UTC).",
+    };
+
+    private readonly Option<double?> _payloadSampleRate = new("--payload-sample-rate") { Description = "Share of prediction requests logged with --payload-log, 0 to 1 (default 1)." };
+
     private readonly Option<string> _trackingUri = new("--tracking-uri")
     {
         Description = "Cairn server to load registry models from (default: CAIRN_TRACKING_URI, MLFLOW_TRACKING_URI, or http://127.0.0.1:5000).",
@@ -56,6 +63,8 @@ internal sealed class ServeCommand(IConsoleOutput console)
         command.Options.Add(_maxBatchSize);
         command.Options.Add(_maxLatency);
         command.Options.Add(_pollInterval);
+        command.Options.Add(_payloadLog);
+        command.Options.Add(_payloadSampleRate);
         command.Options.Add(_trackingUri);
         command.SetAction(ExecuteAsync);
         return command;
@@ -96,6 +105,8 @@ internal sealed class ServeCommand(IConsoleOutput console)
         AddSetting(args, "Serving:Port", result.GetValue(_port)?.ToString(CultureInfo.InvariantCulture));
         AddSetting(args, "Serving:Batching:MaxBatchSize", result.GetValue(_maxBatchSize)?.ToString(CultureInfo.InvariantCulture));
         AddSetting(args, "Serving:Batching:MaxLatencyMs", result.GetValue(_maxLatency)?.ToString(CultureInfo.InvariantCulture));
+        AddSetting(args, "Serving:PayloadLog:Directory", result.GetValue(_payloadLog) is { } log ? Path.GetFullPath(log) : null);
+        AddSetting(args, "Serving:PayloadLog:SampleRate", result.GetValue(_payloadSampleRate)?.ToString(CultureInfo.InvariantCulture));
         AddSetting(args, "Serving:PollIntervalSeconds", result.GetValue(_pollInterval)?.ToString(CultureInfo.InvariantCulture));
         try
         {

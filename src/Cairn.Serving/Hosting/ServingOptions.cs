@@ -28,6 +28,9 @@ public sealed class ServingOptions
     [Range(0, 86400)]
     public double PollIntervalSeconds { get; set; } = 30;
 
+    /// <summary>Logging of sampled prediction requests and responses to JSONL files, for monitoring.</summary>
+    public Payloads.PayloadLogOptions PayloadLog { get; set; } = new();
+
     /// <summary>Dynamic batching for every model (off unless MaxBatchSize &gt; 1).</summary>
     public BatchingOptions Batching { get; set; } = new();
 

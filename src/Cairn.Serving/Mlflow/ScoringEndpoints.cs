@@ -6,6 +6,7 @@ using Cairn.Serving.Data;
 using Cairn.Serving.Hosting;
 using Cairn.Serving.Metrics;
 using Cairn.Serving.Models;
+using Cairn.Serving.Payloads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -57,6 +58,7 @@ internal static class ScoringEndpoints
 
         try
         {
+            context.Items[PayloadLogMiddleware.ModelItem] = model;
             var status = await ScoreAsync(context, model, logger);
             metrics.Observe(model, Protocol, status, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }

@@ -5,6 +5,7 @@ using Cairn.Serving.Data;
 using Cairn.Serving.Hosting;
 using Cairn.Serving.Metrics;
 using Cairn.Serving.Models;
+using Cairn.Serving.Payloads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -72,6 +73,7 @@ internal static class InferenceEndpoints
         {
             try
             {
+                context.Items[PayloadLogMiddleware.ModelItem] = model;
                 await handle(model);
             }
             finally
