@@ -5,9 +5,11 @@ using Cairn.Serving.Metrics;
 using Cairn.Serving.Mlflow;
 using Cairn.Serving.Models;
 using Cairn.Serving.Oip;
+using Cairn.Serving.Oip.Grpc;
 using Cairn.Serving.Payloads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +44,11 @@ public static class ServingApp
         {
             var address = options.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host);
             kestrel.Listen(address, options.Port);
+            if (options.GrpcPort is { } grpcPort)
+            {
+                kestrel.Listen(address, grpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+            }
+
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
             kestrel.AddServerHeader = false;
         });
@@ -53,6 +60,10 @@ public static class ServingApp
 
         builder.Services.AddSingleton(models);
         builder.Services.AddSingleton<ServingMetrics>();
+        if (options.GrpcPort is not null)
+        {
+            builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = (int)Math.Min(options.MaxRequestBodyBytes, int.MaxValue));
+        }
         if (options.PayloadLog.Enabled)
         {
             builder.Services.AddSingleton<PayloadLogWriter>();
@@ -70,6 +81,11 @@ public static class ServingApp
         app.MapScoringEndpoints();       // /ping, /health, /version, /invocations, /models/{name}/invocations
         app.MapInferenceEndpoints();     // /v2, /v2/health/*, /v2/models/{name}[/versions/{v}][/ready|/infer]
         app.MapMetricsEndpoint();        // /metrics (Prometheus)
+        if (options.GrpcPort is not null)
+        {
+            app.MapGrpcService<GrpcInferenceService>();   // inference.GRPCInferenceService on Serving:GrpcPort
+        }
+
         app.MapFallback(context => JsonResponse.WriteAsync(context, StatusCodes.Status404NotFound, w =>
         {
             w.WriteStartObject();
@@ -80,6 +96,10 @@ public static class ServingApp
         app.Lifetime.ApplicationStopped.Register(models.Dispose);
         return app;
     }
+
+    /// <summary>The gRPC address once started, or null without <c>Serving:GrpcPort</c>.</summary>
+    public static Uri? GrpcAddress(this WebApplication app) =>
+        app.Services.GetRequiredService<IOptions<ServingOptions>>().Value.GrpcPort is null ? null : new Uri(app.Urls.Skip(1).First());
 
     /// <summary>Starts listening and returns the bound address (useful with port 0).</summary>
     public static async Task<Uri> StartServingAsync(this WebApplication app, CancellationToken cancellationToken = default)

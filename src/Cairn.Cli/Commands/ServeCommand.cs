@@ -41,6 +41,8 @@ internal sealed class ServeCommand(IConsoleOutput console)
             + "without dropping requests (default 30; 0 turns hot swap off).",
     };
 
+    private readonly Option<int?> _grpcPort = new("--grpc-port") { Description = "Also serve the Open Inference Protocol over gRPC on this port (HTTP/2; 0 picks a free port)." };
+
     private readonly Option<string> _payloadLog = new("--payload-log")
     {
         Description = "Log prediction requests and responses to JSONL files under this folder (<dir>/<model>/<date>/payloads-<hour>.jsonl, UTC).",
@@ -62,6 +64,7 @@ internal sealed class ServeCommand(IConsoleOutput console)
         command.Options.Add(_port);
         command.Options.Add(_maxBatchSize);
         command.Options.Add(_maxLatency);
+        command.Options.Add(_grpcPort);
         command.Options.Add(_pollInterval);
         command.Options.Add(_payloadLog);
         command.Options.Add(_payloadSampleRate);
@@ -107,13 +110,15 @@ internal sealed class ServeCommand(IConsoleOutput console)
         AddSetting(args, "Serving:Batching:MaxLatencyMs", result.GetValue(_maxLatency)?.ToString(CultureInfo.InvariantCulture));
         AddSetting(args, "Serving:PayloadLog:Directory", result.GetValue(_payloadLog) is { } log ? Path.GetFullPath(log) : null);
         AddSetting(args, "Serving:PayloadLog:SampleRate", result.GetValue(_payloadSampleRate)?.ToString(CultureInfo.InvariantCulture));
+        AddSetting(args, "Serving:GrpcPort", result.GetValue(_grpcPort)?.ToString(CultureInfo.InvariantCulture));
         AddSetting(args, "Serving:PollIntervalSeconds", result.GetValue(_pollInterval)?.ToString(CultureInfo.InvariantCulture));
         try
         {
             var models = new ServedModels(loaded);
             await using var app = ServingApp.Create([.. args], models, client);
             var address = await app.StartServingAsync(cancellationToken);
-            console.Info($"Serving {string.Join(", ", loaded.Select(m => m.Version is null ? m.Name : $"{m.Name} (version {m.Version})"))} on {address}");
+            console.Info($"Serving {string.Join(", ", loaded.Select(m => m.Version is null ? m.Name : $"{m.Name} (version {m.Version})"))} on {address}"
+                + (app.GrpcAddress() is { } grpc ? $" (gRPC on {grpc})" : string.Empty));
             await app.WaitForShutdownAsync(cancellationToken);
             return ExitCodes.Success;
         }

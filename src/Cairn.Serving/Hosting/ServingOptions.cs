@@ -16,6 +16,10 @@ public sealed class ServingOptions
     [Range(0, 65535)]
     public int Port { get; set; } = 5001;
 
+    /// <summary>Port for the Open Inference Protocol over gRPC (HTTP/2 without TLS); null: no gRPC; 0 picks a free port.</summary>
+    [Range(0, 65535)]
+    public int? GrpcPort { get; set; }
+
     /// <summary>Largest request body accepted.</summary>
     [Range(1024, long.MaxValue)]
     public long MaxRequestBodyBytes { get; set; } = 32 * 1024 * 1024;

@@ -50,6 +50,61 @@ internal sealed record InferRequest(string? Id, IReadOnlyList<InferInput> Inputs
         return new InferRequest(id, inputs, ReadOutputs(body, model));
     }
 
+    /// <summary>
+    /// One input given by parts (the gRPC path), under the same rules as JSON: a known name, the model's datatype, a
+    /// shape whose product is the element count. <paramref name="data"/> reads the elements once the datatype is known.
+    /// </summary>
+    public static InferInput FromParts(ServedModel model, string name, string datatypeName, long[] shape, Func<ElementType, Array> data)
+    {
+        var meta = model.Interface.FindInput(name)
+            ?? throw new InputException($"Unknown input '{name}'; model '{model.Name}' takes {string.Join(", ", model.Interface.Inputs.Select(i => $"'{i.Name}'"))}.");
+        var datatype = ElementTypes.FromOipName(datatypeName)
+            ?? throw new InputException($"Input '{name}' has {(datatypeName.Length == 0 ? "no datatype" : $"unknown datatype '{datatypeName}'")}.");
+        if (datatype != meta.Type)
+        {
+            throw new InputException($"Input '{name}' has datatype {datatype.OipName()}; model '{model.Name}' takes {meta.Type.OipName()}.");
+        }
+
+        if (shape.Any(d => d < 0))
+        {
+            throw new InputException($"Input '{name}' has an invalid shape: dimensions must be non-negative integers.");
+        }
+
+        var values = data(datatype);
+        var count = shape.Aggregate(1L, (a, b) => a * b);
+        if (values.Length != count)
+        {
+            throw new InputException($"Input '{name}' has shape [{string.Join(", ", shape)}], which holds {count} elements, but its data has {values.Length}.");
+        }
+
+        CheckShape(meta, shape);
+        return new InferInput(meta, shape, values);
+    }
+
+    /// <summary>Checks the inputs as a whole (no input twice, none missing) and makes the request.</summary>
+    public static InferRequest Complete(string? id, IReadOnlyList<InferInput> inputs, IReadOnlyList<string>? outputs, ServedModel model)
+    {
+        var twice = inputs.GroupBy(i => i.Meta.Name).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null)
+        {
+            throw new InputException($"Input '{twice.Key}' is given twice.");
+        }
+
+        var missing = model.Interface.Inputs.Where(m => m.Column is not { Required: false } && inputs.All(i => !ReferenceEquals(i.Meta, m))).Select(m => $"'{m.Name}'").ToList();
+        if (missing.Count > 0)
+        {
+            throw new InputException($"Missing input{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} for model '{model.Name}'.");
+        }
+
+        var unknown = outputs?.FirstOrDefault(o => model.Interface.Outputs.Count > 0 && model.Interface.Outputs.All(m => m.Name != o));
+        if (unknown is not null)
+        {
+            throw new InputException($"Unknown output '{unknown}'; model '{model.Name}' returns {string.Join(", ", model.Interface.Outputs.Select(o => $"'{o.Name}'"))}.");
+        }
+
+        return new InferRequest(id, inputs, outputs);
+    }
+
     private static InferInput ReadInput(JsonElement input, ServedModel model)
     {
         if (input.ValueKind != JsonValueKind.Object || !input.TryGetProperty("name", out var nameJson) || nameJson.ValueKind != JsonValueKind.String)
