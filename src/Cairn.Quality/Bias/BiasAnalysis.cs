@@ -21,9 +21,10 @@ public sealed record BiasResult(
     IReadOnlyList<BiasMetric> PostTraining,
     IReadOnlyList<DemographicDisparity.Stratum>? LabelStrata,
     IReadOnlyList<DemographicDisparity.Stratum>? PredictionStrata,
-    MetricFrame? Frame)
+    MetricFrame? Frame,
+    IReadOnlyList<BiasMetric> GroupFairness)
 {
-    public IEnumerable<BiasMetric> All => PreTraining.Concat(PostTraining);
+    public IEnumerable<BiasMetric> All => PreTraining.Concat(PostTraining).Concat(GroupFairness);
 
     public BiasMetric Metric(string code) => All.Single(m => m.Code == code);
 }
@@ -60,7 +61,7 @@ public static class BiasAnalysis
 
         if (data.Predictions is not { } predictions)
         {
-            return new BiasResult(counts, distributions, pre, [], labelStrata, null, null);
+            return new BiasResult(counts, distributions, pre, [], labelStrata, null, null, []);
         }
 
         var di = PostTrainingBias.DisparateImpact(counts);
@@ -97,7 +98,22 @@ public static class BiasAnalysis
         }
 
         var frame = new MetricFrame(data.Labels, predictions, data.SensitiveGroups ?? [.. data.Sensitive.Select(s => s ? "d" : "a")]);
-        return new BiasResult(counts, distributions, pre, post, labelStrata, predictionStrata, frame);
+        return new BiasResult(counts, distributions, pre, post, labelStrata, predictionStrata, frame, GroupFairness(frame, options));
+    }
+
+    /// <summary>Fairlearn's summaries over the facet's groups (between groups), with the usual pass rules.</summary>
+    private static List<BiasMetric> GroupFairness(MetricFrame frame, BiasOptions options)
+    {
+        double limit = options.DifferenceLimit;
+        return
+        [
+            BiasMetric.NonNegative("DPD", "Demographic parity difference", frame.DemographicParityDifference(), limit, "largest − smallest selection rate over groups"),
+            new("DPR", "Demographic parity ratio", frame.DemographicParityRatio(), 1, options.DisparateImpactLower, 1, "smallest ÷ largest selection rate over groups"),
+            BiasMetric.NonNegative("EOD", "Equalized odds difference", frame.EqualizedOddsDifference(), limit, "the larger of the TPR and FPR differences between groups"),
+            new("EOR", "Equalized odds ratio", frame.EqualizedOddsRatio(), 1, options.DisparateImpactLower, 1, "the smaller of the TPR and FPR ratios between groups"),
+            BiasMetric.NonNegative("EOPD", "Equal opportunity difference", frame.EqualOpportunityDifference(), limit, "largest − smallest true positive rate over groups"),
+            new("EOPR", "Equal opportunity ratio", frame.EqualOpportunityRatio(), 1, options.DisparateImpactLower, 1, "smallest ÷ largest true positive rate over groups"),
+        ];
     }
 
     private static double Weighted(IReadOnlyList<DemographicDisparity.Stratum> strata) =>
