@@ -122,7 +122,7 @@ internal sealed class BiasCommand(IConsoleOutput console)
         }
 
         var source = new BiasReportSource(input, spec, modelUri);
-        Summarise(analysis);
+        Summarise(analysis, table: result.GetValue(_json) != "-");
         return await WriteAsync(result, client, analysis, source, cancellationToken);
     }
 
@@ -136,12 +136,17 @@ internal sealed class BiasCommand(IConsoleOutput console)
         return await client.LoadModelAsync(modelUri, cancellationToken);
     }
 
-    private void Summarise(BiasResult analysis)
+    /// <summary>The metrics as a table on stdout, unless stdout carries the JSON report.</summary>
+    private void Summarise(BiasResult analysis, bool table)
     {
         console.Info($"Sensitive group d: {analysis.Counts.D.Rows} rows; other rows a: {analysis.Counts.A.Rows}.");
-        console.Table(
-            ["metric", "value", "passes when", "flagged"],
-            analysis.All.Select(m => (IReadOnlyList<string>)[m.Code, BiasReport.Format(m.Value), m.Rule, m.Flagged ? "yes" : ""]));
+        if (table)
+        {
+            console.Table(
+                ["metric", "value", "passes when", "flagged"],
+                analysis.All.Select(m => (IReadOnlyList<string>)[m.Code, BiasReport.Format(m.Value), m.Rule, m.Flagged ? "yes" : ""]));
+        }
+
         var flagged = analysis.All.Where(m => m.Flagged).Select(m => m.Code).ToList();
         console.Info(flagged.Count == 0 ? "No metric is outside its fair range." : $"Outside their fair range: {string.Join(", ", flagged)}.");
     }
