@@ -58,7 +58,10 @@ public sealed class BiasOfTrainedModelTests(CairnServer server) : IClassFixture<
         var (code, _, stderr) = await BiasProcess.RunAsync(Tracking, ["bias", "-m", model, "-i", data, "--facet", "gender", "--facet-value", "female",
             "--label", "approved", "--json", json, .. extra]);
         Assert.True(code == 0, $"cairn bias exited {code}: {stderr}");
-        return JsonDocument.Parse(await File.ReadAllTextAsync(json, TestContext.Current.CancellationToken)).RootElement;
+        var report = JsonDocument.Parse(await File.ReadAllTextAsync(json, TestContext.Current.CancellationToken)).RootElement;
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join(", ", report.GetProperty("pre_training").EnumerateArray().Concat(report.GetProperty("post_training").EnumerateArray())
+            .Select(m => $"{m.GetProperty("code").GetString()} {m.GetProperty("value")}")));
+        return report;
     }
 
     private static double Value(JsonElement report, string section, string code) =>
@@ -110,10 +113,7 @@ public sealed class BiasOfTrainedModelTests(CairnServer server) : IClassFixture<
         Assert.True(di is > 0.85 and < 1.18, $"DI {di}");
         Assert.True(Math.Abs(dppl) < 0.06, $"DPPL {dppl}");
         Assert.True(Math.Abs(Value(report, "pre_training", "DPL")) < 0.05);
-        var flagged = report.GetProperty("flagged").EnumerateArray().Select(f => f.GetString()).ToList();
-        Assert.DoesNotContain("DI", flagged);
-        Assert.DoesNotContain("DPPL", flagged);
-        Assert.DoesNotContain("DPD", flagged);
+        Assert.Empty(report.GetProperty("flagged").EnumerateArray());
     }
 
     [Fact]

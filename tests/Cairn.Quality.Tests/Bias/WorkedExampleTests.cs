@@ -68,7 +68,10 @@ public sealed class WorkedExampleTests
         Assert.True(Result.Metric("DPPL").Flagged);       // 0.125 > 0.1
         Assert.False(Result.Metric("CI").Flagged);        // 0.2 is within ±0.2
         Assert.False(Result.Metric("JS").Flagged);        // 0.0219 ≤ 0.1
-        Assert.True(Result.Metric("KL").Flagged == Result.Metric("KL").Value > 0.1);
+        Assert.False(Result.Metric("KL").Flagged);        // 0.0888 ≤ 0.1
+        Assert.True(Result.Metric("TE").Flagged);         // |−1| > 0.5
+        Assert.False(Result.Metric("GE").Flagged);        // informational: no pass rule
+        Assert.Equal("informational", Result.Metric("GE").Rule);
     }
 
     [Fact]
