@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
 using Cairn.Training.Datasets;
+using Parquet.Serialization;
 
 namespace Cairn.Quality.Tests.Bias;
 
@@ -91,6 +92,40 @@ public sealed class BiasCommandTests : IDisposable
         Assert.True(Math.Abs(Value(clean, "pre_training", "CI")) < 0.05, $"CI {Value(clean, "pre_training", "CI")}");
         Assert.Empty(clean.GetProperty("flagged").EnumerateArray());
         Assert.Empty(clean.GetProperty("post_training").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task ParquetInput_GivesTheSameNumbersAsCsv()
+    {
+        var path = Path.Combine(_folder, "worked.parquet");
+        var rows = Enumerable.Range(0, WorkedExample.Labels.Length).Select(i => new WorkedRow
+        {
+            Team = WorkedExample.Sensitive[i] ? "d" : "a",
+            Dept = WorkedExample.Depts[i],
+            Hired = WorkedExample.Labels[i],
+            Pred = WorkedExample.Predictions[i],
+        }).ToList();
+        await ParquetSerializer.SerializeAsync(rows, path, cancellationToken: TestContext.Current.CancellationToken);
+
+        var (code, stdout, stderr) = await BiasProcess.RunAsync("bias", "-i", path, "--facet", "Team", "--facet-value", "d", "--label", "Hired",
+            "--predictions", "Pred", "--group", "Dept", "--json", "-");
+
+        Assert.True(code == 0, stderr);
+        var report = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(0.08879197711770442, Value(report, "pre_training", "KL"), 1e-12);
+        Assert.Equal(0.16666666666666674, Value(report, "post_training", "DCAcc"), 1e-12);
+        Assert.Equal(-1.0, Value(report, "post_training", "TE"), 1e-12);
+    }
+
+    private sealed class WorkedRow
+    {
+        public string Team { get; set; } = "";
+
+        public string Dept { get; set; } = "";
+
+        public bool Hired { get; set; }
+
+        public bool Pred { get; set; }
     }
 
     [Theory]
