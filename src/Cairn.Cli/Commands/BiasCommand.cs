@@ -33,6 +33,11 @@ internal sealed class BiasCommand(IConsoleOutput console)
     private readonly Option<double?> _labelThreshold = new("--label-threshold") { Description = "For a numeric label: label > T is positive." };
     private readonly Option<string> _group = new("--group") { Description = "Stratum column for conditional demographic disparity (CDDL, CDDPL)." };
     private readonly Option<string> _predictions = new("--predictions") { Description = "Use this column's predicted labels instead of a model." };
+    private readonly Option<double?> _probabilityThreshold = new("--probability-threshold")
+    {
+        Description = "Predictions are scores: a score above T is a positive prediction (with a model, its Probability output).",
+    };
+
     private readonly Option<string> _json = new("--json") { Description = "Write the report as JSON to this file ('-' for stdout)." };
     private readonly Option<string> _html = new("--html") { Description = "Write the report as a self-contained HTML page to this file." };
     private readonly Option<string> _run = new("--run") { Description = "Log bias.json and bias.html as artifacts of this run (under bias/)." };
@@ -47,7 +52,7 @@ internal sealed class BiasCommand(IConsoleOutput console)
     {
         var command = new Command("bias", "Measure bias of labels and predictions for a facet (SageMaker Clarify metrics, Fairlearn metric frame).")
         {
-            _model, _input, _facet, _facetValues, _facetThreshold, _label, _positive, _labelThreshold, _group, _predictions,
+            _model, _input, _facet, _facetValues, _facetThreshold, _label, _positive, _labelThreshold, _group, _predictions, _probabilityThreshold,
             _json, _html, _run, _clarifyCompat, _trackingUri,
         };
         command.SetAction(ExecuteAsync);
@@ -66,6 +71,7 @@ internal sealed class BiasCommand(IConsoleOutput console)
             LabelThreshold = result.GetValue(_labelThreshold),
             Group = result.GetValue(_group),
             PredictionColumn = result.GetValue(_predictions),
+            ProbabilityThreshold = result.GetValue(_probabilityThreshold),
         };
         var modelUri = result.GetValue(_model);
         var input = result.GetValue(_input)!;
@@ -99,7 +105,7 @@ internal sealed class BiasCommand(IConsoleOutput console)
                 // The label, and a stratum or facet the model does not take, are not model inputs; the signature decides.
                 using var model = await LoadAsync(client, modelUri, cancellationToken);
                 console.Info($"Predicting {raw.Rows.Count} rows with {modelUri} ({model.Flavor})");
-                predicted = ModelPredictions.Predict(model, raw, [spec.Label], out features);
+                predicted = ModelPredictions.Predict(model, raw, [spec.Label], spec.ProbabilityThreshold is not null, out features);
             }
 
             var data = BiasTable.Build(raw, spec, predicted, features);

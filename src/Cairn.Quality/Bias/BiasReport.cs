@@ -39,6 +39,7 @@ public static class BiasReport
             json.WriteString("data", source.Data);
             WriteNullable(json, "model", source.Model);
             WriteNullable(json, "prediction_column", spec.PredictionColumn);
+            WriteNumberOrNull(json, "probability_threshold", spec.ProbabilityThreshold);
             json.WriteStartObject("facet");
             json.WriteString("column", spec.Facet);
             WriteStrings(json, "values", spec.FacetValues);
@@ -92,7 +93,8 @@ public static class BiasReport
             .Facts(
             [
                 ("Data", source.Data),
-                ("Predictions", source.Model is { } model ? $"model {model}" : spec.PredictionColumn is { } column ? $"column '{column}'" : "none (pre-training metrics only)"),
+                ("Predictions", (source.Model is { } model ? $"model {model}" : spec.PredictionColumn is { } column ? $"column '{column}'" : "none (pre-training metrics only)")
+                    + (spec.ProbabilityThreshold is { } pt ? $", positive when the score > {Format(pt)}" : "")),
                 ("Sensitive group d", $"{selection}: {result.Counts.D.Rows} rows"),
                 ("Other rows a", $"{result.Counts.A.Rows} rows"),
                 ("Label", spec.LabelThreshold is { } lt ? $"{spec.Label} > {Format(lt)}" : spec.PositiveValues.Count > 0 ? $"{spec.Label} ∈ {{{string.Join(", ", spec.PositiveValues)}}}" : $"{spec.Label} = true"),

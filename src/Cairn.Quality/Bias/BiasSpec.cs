@@ -22,6 +22,9 @@ public sealed record BiasSpec
     public string? Group { get; init; }
 
     public string? PredictionColumn { get; init; }
+
+    /// <summary>Clarify's <c>probability_threshold</c>: predictions are scores, and a score above it is a positive prediction.</summary>
+    public double? ProbabilityThreshold { get; init; }
 }
 
 /// <summary>A mistake in the columns or values a bias analysis was asked for; the message names the option to change.</summary>

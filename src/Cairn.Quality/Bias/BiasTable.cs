@@ -44,11 +44,11 @@ public static class BiasTable
         }
 
         var labels = Positive(labelValues, spec, "--label", spec.Label, requirePresent: true);
-        bool[]? predictions = modelPredictions is null ? null : Positive([.. modelPredictions], spec, "the model's predictions", "predicted label", requirePresent: false);
+        bool[]? predictions = modelPredictions is null ? null : Predicted([.. modelPredictions], spec, "the model's predictions", "predicted label");
         if (predictions is null && predictionColumn is { } p)
         {
             var texts = raw.Rows.Select((_, r) => Cell(raw, r, p) ?? throw new BiasInputException($"--predictions: column '{spec.PredictionColumn}' row {r + 1} has no value.")).ToArray();
-            predictions = Positive(texts, spec, "--predictions", spec.PredictionColumn!, requirePresent: false);
+            predictions = Predicted(texts, spec, "--predictions", spec.PredictionColumn!);
         }
 
         if (predictions is not null && predictions.Length != raw.Rows.Count)
@@ -137,6 +137,11 @@ public static class BiasTable
 
         return [.. raw.Rows.Select((_, r) => Cell(raw, r, facet) ?? "(missing)")];
     }
+
+    /// <summary>Predicted labels are positive by the label's rule, or, for scores, above the probability threshold.</summary>
+    private static bool[] Predicted(string[] texts, BiasSpec spec, string option, string column) => spec.ProbabilityThreshold is { } threshold
+        ? [.. texts.Select((t, r) => Number(t, option, column, r) > threshold)]
+        : Positive(texts, spec, option, column, requirePresent: false);
 
     /// <summary>Positive by the spec's values or threshold; without either, the values must read as booleans.</summary>
     private static bool[] Positive(string[] texts, BiasSpec spec, string option, string column, bool requirePresent)

@@ -12,7 +12,13 @@ public static class ModelPredictions
     /// <summary>Output columns that hold a predicted label, in order of preference (ML.NET, then common ONNX exports).</summary>
     private static readonly string[] LabelOutputs = ["PredictedLabel", "label", "output_label", "predicted_label", "prediction"];
 
-    public static IReadOnlyList<string> Predict(LoadedModel model, RawTable raw, IReadOnlyCollection<string> excluded, out IReadOnlyList<string> inputColumns)
+    /// <summary>Output columns that hold a score in [0, 1] for the positive class.</summary>
+    private static readonly string[] ScoreOutputs = ["Probability", "probability", "Score", "score"];
+
+    /// <summary>
+    /// The model's predicted label of each row, or with <paramref name="scores"/> its positive-class probability, as text.
+    /// </summary>
+    public static IReadOnlyList<string> Predict(LoadedModel model, RawTable raw, IReadOnlyCollection<string> excluded, bool scores, out IReadOnlyList<string> inputColumns)
     {
         var input = InputFrame(raw, model.Signature.Inputs, excluded);
         inputColumns = [.. input.Columns.Select(c => c.Name)];
@@ -26,10 +32,11 @@ public static class ModelPredictions
             throw new BiasInputException($"The model cannot predict from the data: {error.Message}");
         }
 
-        var column = LabelOutputs.Select(output.Find).FirstOrDefault(c => c is not null && !c.IsArray)
+        var column = (scores ? ScoreOutputs : LabelOutputs).Select(output.Find).FirstOrDefault(c => c is not null && !c.IsArray)
             ?? (output.Columns.Count == 1 && !output.Columns[0].IsArray ? output.Columns[0] : null)
             ?? throw new BiasInputException(
-                $"The model returns no predicted-label column (outputs: {string.Join(", ", output.Columns.Select(c => c.Name))}); give its predictions with --predictions instead.");
+                $"The model returns no {(scores ? "probability" : "predicted-label")} column (outputs: {string.Join(", ", output.Columns.Select(c => c.Name))}); "
+                + "give its predictions with --predictions instead.");
         return [.. Enumerable.Range(0, output.RowCount).Select(r => Text(column[r]))];
     }
 

@@ -88,6 +88,11 @@ public sealed class BiasOfTrainedModelTests(CairnServer server) : IClassFixture<
         Assert.Equal(model, report.GetProperty("model").GetString());
         Assert.Equal(["female", "male"], report.GetProperty("metric_frame").GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
 
+        // The model's probabilities cut at 0.5 tell the same story as its predicted labels.
+        var scored = await BiasAsync(model, fresh, "--probability-threshold", "0.5");
+        Assert.True(Value(scored, "post_training", "DI") < 0.6, $"DI from probabilities {Value(scored, "post_training", "DI")}");
+        Assert.Equal(0.5, scored.GetProperty("probability_threshold").GetDouble());
+
         using var client = CairnClient.Create(server.BaseAddress.ToString());
         var run = await client.GetRunAsync(runId, TestContext.Current.CancellationToken);
         var files = (await client.ListArtifactsAsync(run.Info.ArtifactUri, "bias", TestContext.Current.CancellationToken)).Select(f => f.Path).ToList();

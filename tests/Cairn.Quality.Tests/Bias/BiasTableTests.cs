@@ -58,6 +58,17 @@ public sealed class BiasTableTests
     }
 
     [Fact]
+    public void Scores_AreCutAtTheProbabilityThreshold()
+    {
+        var data = BiasTable.Build(Table, new BiasSpec { Facet = "region", FacetValues = ["N"], Label = "predicted", PredictionColumn = "score", ProbabilityThreshold = 0.5 });
+
+        Assert.Equal([true, false, true, false, true], data.Predictions);
+        var error = Assert.Throws<BiasInputException>(() =>
+            BiasTable.Build(Table, new BiasSpec { Facet = "region", FacetValues = ["N"], Label = "predicted", PredictionColumn = "grade", ProbabilityThreshold = 0.5 }));
+        Assert.Equal("--predictions: column 'grade' row 1 has 'A', which is not a number; a threshold needs numbers.", error.Message);
+    }
+
+    [Fact]
     public void ThresholdThatSelectsNoRow_IsRefused()
     {
         var error = Assert.Throws<BiasInputException>(() => BiasTable.Build(Table, new BiasSpec { Facet = "age", FacetThreshold = 90, Label = "predicted" }));
