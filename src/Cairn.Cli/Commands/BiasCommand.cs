@@ -153,6 +153,11 @@ internal sealed class BiasCommand(IConsoleOutput console)
                 analysis.All.Select(m => (IReadOnlyList<string>)[m.Code, BiasReport.Format(m.Value), m.Rule, m.Flagged ? "yes" : ""]));
         }
 
+        foreach (var note in analysis.Notes)
+        {
+            console.Info(note);
+        }
+
         var flagged = analysis.All.Where(m => m.Flagged).Select(m => m.Code).ToList();
         console.Info(flagged.Count == 0 ? "No metric is outside its fair range." : $"Outside their fair range: {string.Join(", ", flagged)}.");
     }

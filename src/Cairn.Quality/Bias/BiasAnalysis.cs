@@ -11,6 +11,12 @@ public sealed record BiasOptions
 
     /// <summary>Disparate impact passes from this value to its inverse (the four-fifths rule).</summary>
     public double DisparateImpactLower { get; init; } = 0.8;
+
+    /// <summary>
+    /// The flip test compares every d row with every a row; above this many pairs it is skipped (and a note says so)
+    /// rather than running for hours.
+    /// </summary>
+    public long FlipTestMaxPairs { get; init; } = 5_000_000_000;
 }
 
 /// <summary>The result of <see cref="BiasAnalysis.Run"/>.</summary>
@@ -22,7 +28,8 @@ public sealed record BiasResult(
     IReadOnlyList<DemographicDisparity.Stratum>? LabelStrata,
     IReadOnlyList<DemographicDisparity.Stratum>? PredictionStrata,
     MetricFrame? Frame,
-    IReadOnlyList<BiasMetric> GroupFairness)
+    IReadOnlyList<BiasMetric> GroupFairness,
+    IReadOnlyList<string> Notes)
 {
     public IEnumerable<BiasMetric> All => PreTraining.Concat(PostTraining).Concat(GroupFairness);
 
@@ -61,7 +68,7 @@ public static class BiasAnalysis
 
         if (data.Predictions is not { } predictions)
         {
-            return new BiasResult(counts, distributions, pre, [], labelStrata, null, null, []);
+            return new BiasResult(counts, distributions, pre, [], labelStrata, null, null, [], ["No predictions: only the pre-training metrics are computed."]);
         }
 
         var di = PostTrainingBias.DisparateImpact(counts);
@@ -92,14 +99,30 @@ public static class BiasAnalysis
                 "CDDL computed on the predicted labels"));
         }
 
-        if (data.Features is { Count: > 0 } features && features[0].Length > 0)
+        var notes = new List<string>();
+        long pairs = (long)counts.A.Rows * counts.D.Rows;
+        if (data.Features is not { Count: > 0 } features || features[0].Length == 0)
+        {
+            notes.Add("FT is not computed: the data has no numeric feature columns besides facet, label, group and predictions.");
+        }
+        else if (pairs > options.FlipTestMaxPairs)
+        {
+            notes.Add($"FT is not computed: {pairs:N0} row pairs exceed the limit of {options.FlipTestMaxPairs:N0}; analyse a sample of the rows.");
+        }
+        else
         {
             post.Add(BiasMetric.Signed("FT", "Counterfactual flip test", FlipTest.Compute(features, predictions, data.Sensitive), limit,
                 "(d rows the model accepts but their nearest a neighbours' predictions reject − the reverse) / n_d"));
+            notes.Add($"FT compares each d row with its nearest a rows by {string.Join(", ", data.FeatureNames)}.");
+        }
+
+        if (data.Groups is null)
+        {
+            notes.Add("CDDL and CDDPL need a stratum column (--group).");
         }
 
         var frame = new MetricFrame(data.Labels, predictions, data.SensitiveGroups ?? [.. data.Sensitive.Select(s => s ? "d" : "a")]);
-        return new BiasResult(counts, distributions, pre, post, labelStrata, predictionStrata, frame, GroupFairness(frame, options));
+        return new BiasResult(counts, distributions, pre, post, labelStrata, predictionStrata, frame, GroupFairness(frame, options), notes);
     }
 
     /// <summary>Fairlearn's summaries over the facet's groups (between groups), with the usual pass rules.</summary>

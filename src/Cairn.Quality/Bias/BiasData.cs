@@ -23,6 +23,9 @@ public sealed record BiasData
 
     public IReadOnlyList<double[]>? Features { get; init; }
 
+    /// <summary>The names of the <see cref="Features"/> columns, for reports.</summary>
+    public IReadOnlyList<string> FeatureNames { get; init; } = [];
+
     public int Rows => Labels.Count;
 
     public void Validate()

@@ -78,6 +78,7 @@ public static class BiasReport
             }
 
             WriteStrings(json, "flagged", [.. result.All.Where(m => m.Flagged).Select(m => m.Code)]);
+            WriteStrings(json, "notes", result.Notes);
             json.WriteEndObject();
         }
 
@@ -103,6 +104,11 @@ public static class BiasReport
             .Verdict(
                 flagged.Count == 0 ? "No metric is outside its fair range." : $"{flagged.Count} metric(s) outside their fair range: {string.Join(", ", flagged.Select(m => m.Code))}.",
                 flagged.Count > 0);
+
+        foreach (var note in result.Notes)
+        {
+            report.Paragraph(note, "note");
+        }
 
         report.Heading("Pre-training metrics (labels only)");
         MetricTable(report, result.PreTraining);

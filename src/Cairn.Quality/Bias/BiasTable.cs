@@ -65,6 +65,7 @@ public static class BiasTable
             }
         }
 
+        var (features, featureNames) = predictions is null ? (null, []) : Features(raw, featureColumns?.Where(c => !used.Contains(c)) ?? raw.Columns.Where(c => !used.Contains(c)));
         return new BiasData
         {
             Sensitive = sensitive,
@@ -73,7 +74,8 @@ public static class BiasTable
             Predictions = predictions,
             Groups = group is { } g ? [.. raw.Rows.Select((_, r) => Cell(raw, r, g) ?? "")] : null,
             SensitiveGroups = SensitiveGroups(raw, facet, spec, sensitive),
-            Features = predictions is null ? null : Features(raw, featureColumns?.Where(c => !used.Contains(c)) ?? raw.Columns.Where(c => !used.Contains(c))),
+            Features = features,
+            FeatureNames = featureNames,
         };
     }
 
@@ -197,9 +199,10 @@ public static class BiasTable
     };
 
     /// <summary>The columns whose every cell is a number, row-major, for the flip test; missing cells make a column unusable.</summary>
-    private static double[][]? Features(RawTable raw, IEnumerable<string> candidates)
+    private static (double[][]? Rows, List<string> Names) Features(RawTable raw, IEnumerable<string> candidates)
     {
         var numeric = new List<double[]>();
+        var names = new List<string>();
         foreach (var name in candidates)
         {
             int index = raw.Columns.ToList().IndexOf(name);
@@ -218,15 +221,16 @@ public static class BiasTable
             if (ok)
             {
                 numeric.Add(column);
+                names.Add(name);
             }
         }
 
         if (numeric.Count == 0)
         {
-            return null;
+            return (null, names);
         }
 
-        return [.. Enumerable.Range(0, raw.Rows.Count).Select(r => numeric.Select(c => c[r]).ToArray())];
+        return ([.. Enumerable.Range(0, raw.Rows.Count).Select(r => numeric.Select(c => c[r]).ToArray())], names);
     }
 
     private static string Sample(HashSet<string> values) =>

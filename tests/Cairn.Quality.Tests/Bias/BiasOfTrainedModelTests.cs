@@ -82,6 +82,8 @@ public sealed class BiasOfTrainedModelTests(CairnServer server) : IClassFixture<
         Assert.True(Value(report, "post_training", "CDDPL") > 0.1, $"CDDPL {Value(report, "post_training", "CDDPL")}");
         // The flip test learns from the men's numeric features; women the model rejects would mostly be accepted as men.
         Assert.True(Value(report, "post_training", "FT") < -0.1, $"FT {Value(report, "post_training", "FT")}");
+        var notes = report.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).ToList();
+        Assert.Contains("FT compares each d row with its nearest a rows by age, income, debt_to_income, credit_history_years, num_late_payments, employment_years, loan_amount.", notes);
         var flagged = report.GetProperty("flagged").EnumerateArray().Select(f => f.GetString()).ToList();
         Assert.Contains("DI", flagged);
         Assert.Contains("DPPL", flagged);

@@ -36,4 +36,18 @@ public sealed class FlipTestTests
         Assert.Equal(-1.0, FlipTest.Compute([.. a, d[0]], [.. aPredicted, false], [.. a.Select(_ => false), true]), 1e-12);
         Assert.Equal(1.0, FlipTest.Compute([.. a, d[1]], [.. aPredicted, true], [.. a.Select(_ => false), true]), 1e-12);
     }
+
+    [Fact]
+    public void Analysis_SkipsTheFlipTestAboveItsPairLimit_AndSaysSo()
+    {
+        var data = WorkedExample.Data with { Features = [.. WorkedExample.Depts.Select((d, i) => new double[] { d == "X" ? 0 : 1, i })], FeatureNames = ["dept_code", "row"] };
+
+        var computed = BiasAnalysis.Run(data);
+        var skipped = BiasAnalysis.Run(data, new BiasOptions { FlipTestMaxPairs = 95 });     // 12 × 8 = 96 pairs
+
+        Assert.Contains(computed.PostTraining, m => m.Code == "FT");
+        Assert.Contains(computed.Notes, n => n.Contains("dept_code, row", StringComparison.Ordinal));
+        Assert.DoesNotContain(skipped.PostTraining, m => m.Code == "FT");
+        Assert.Contains(skipped.Notes, n => n.StartsWith("FT is not computed: 96 row pairs exceed the limit of 95", StringComparison.Ordinal));
+    }
 }
