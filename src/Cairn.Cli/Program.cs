@@ -14,4 +14,5 @@ root.Subcommands.Add(new DatasetsCommand(console).Build());
 root.Subcommands.Add(new TrainCommand(console).Build());
 root.Subcommands.Add(new TuneCommand(console).Build());
 root.Subcommands.Add(new AutoMlCommand(console).Build());
+root.Subcommands.Add(new BiasCommand(console).Build());
 return await root.Parse(args).InvokeAsync();
