@@ -13,6 +13,11 @@ public sealed class TreeShap
 
     public TreeShap(TreeEnsemble ensemble)
     {
+        if (ensemble.MaxDepth > 1000)
+        {
+            throw new NotSupportedException($"A tree of depth {ensemble.MaxDepth} is deeper than TreeSHAP supports (1000).");
+        }
+
         _ensemble = ensemble;
         ExpectedValue = ensemble.ExpectedValue();
     }
@@ -60,6 +65,9 @@ public sealed class TreeShap
 
     // Each recursion level copies the path into its own segment of the buffer, one slot longer per level.
     private static int PathBufferSize(int depth) => (depth + 3) * (depth + 4) / 2;
+
+    /// <summary>1/k for k = 0..1024 (entry 0 unused); paths are never deeper than the trees ML.NET or LightGBM grow.</summary>
+    private static readonly double[] Reciprocal = Enumerable.Range(0, 1025).Select(k => k == 0 ? 0 : 1.0 / k).ToArray();
 
     private struct Path
     {
@@ -125,30 +133,40 @@ public sealed class TreeShap
             Recurse(cold, childOffset, depth + 1, coldZero * incomingZero, 0, split);
         }
 
+        // The three path routines follow Lundberg's EXTEND, UNWIND and the unwound sum, with every division in their
+        // loops replaced by a multiplication with a precomputed reciprocal (1/k for k up to the tree depth + 2).
         private static void Extend(Span<Path> path, int depth, double zero, double one, int feature)
         {
             path[depth] = new Path { Feature = feature, Zero = zero, One = one, Weight = depth == 0 ? 1 : 0 };
+            double inverse = Reciprocal[depth + 1];
             for (int i = depth - 1; i >= 0; i--)
             {
-                path[i + 1].Weight += one * path[i].Weight * (i + 1) / (depth + 1);
-                path[i].Weight = zero * path[i].Weight * (depth - i) / (depth + 1);
+                double weight = path[i].Weight;
+                path[i + 1].Weight += one * weight * (i + 1) * inverse;
+                path[i].Weight = zero * weight * (depth - i) * inverse;
             }
         }
 
         private static void Unwind(Span<Path> path, int depth, int index)
         {
             double one = path[index].One, zero = path[index].Zero, next = path[depth].Weight;
-            for (int i = depth - 1; i >= 0; i--)
+            double inverse = Reciprocal[depth + 1];
+            if (one != 0)
             {
-                if (one != 0)
+                double scale = (depth + 1) / one;
+                for (int i = depth - 1; i >= 0; i--)
                 {
                     double current = path[i].Weight;
-                    path[i].Weight = next * (depth + 1) / ((i + 1) * one);
-                    next = current - path[i].Weight * zero * (depth - i) / (depth + 1);
+                    path[i].Weight = next * scale * Reciprocal[i + 1];
+                    next = current - path[i].Weight * zero * (depth - i) * inverse;
                 }
-                else
+            }
+            else
+            {
+                double scale = (depth + 1) / zero;
+                for (int i = depth - 1; i >= 0; i--)
                 {
-                    path[i].Weight = path[i].Weight * (depth + 1) / (zero * (depth - i));
+                    path[i].Weight = path[i].Weight * scale * Reciprocal[depth - i];
                 }
             }
 
@@ -163,18 +181,25 @@ public sealed class TreeShap
         private static double UnwoundSum(Span<Path> path, int depth, int index)
         {
             double one = path[index].One, zero = path[index].Zero, next = path[depth].Weight, total = 0;
-            for (int i = depth - 1; i >= 0; i--)
+            if (one != 0)
             {
-                if (one != 0)
+                double scale = (depth + 1) / one, inverse = Reciprocal[depth + 1];
+                for (int i = depth - 1; i >= 0; i--)
                 {
-                    double w = next * (depth + 1) / ((i + 1) * one);
+                    double w = next * scale * Reciprocal[i + 1];
                     total += w;
-                    next = path[i].Weight - w * zero * (depth - i) / (depth + 1);
+                    next = path[i].Weight - w * zero * (depth - i) * inverse;
                 }
-                else
+            }
+            else
+            {
+                double scale = (depth + 1) / zero;
+                for (int i = depth - 1; i >= 0; i--)
                 {
-                    total += path[i].Weight / zero * (depth + 1) / (depth - i);
+                    total += path[i].Weight * Reciprocal[depth - i];
                 }
+
+                total *= scale;
             }
 
             return total;
