@@ -88,7 +88,6 @@ internal sealed class ExplainCommand(IConsoleOutput console)
                     Background = result.GetValue(_background),
                     KernelSamples = result.GetValue(_samples),
                     Seed = result.GetValue(_seed),
-                    Label = result.GetValue(_label),
                 }, cancellationToken);
                 console.Info($"Explained {rowIds.Count} of {inputs.RowCount} rows");
                 await WriteAsync(result, client, explanation, rowIds, cancellationToken);

@@ -30,9 +30,6 @@ public sealed record ExplainOptions
     /// <summary>Rows averaged for partial dependence (each one an ICE curve).</summary>
     public int DependenceRows { get; init; } = 100;
 
-    /// <summary>The label column, for permutation importance; null detects it from the model's training schema.</summary>
-    public string? Label { get; init; }
-
     public int PermutationRepeats { get; init; } = 5;
 }
 
