@@ -98,7 +98,10 @@ public static class ExplanationPlots
             bars.Add(SvgDocument.Element("rect", ("class", "step"), ("data-feature", steps[i].Feature), ("data-shap", steps[i].Value.ToString("R", CultureInfo.InvariantCulture)),
                 ("x", Math.Min(from, to)), ("y", top + 4), ("width", Math.Max(1, Math.Abs(to - from))), ("height", RowHeight - 8),
                 ("fill", steps[i].Value >= 0 ? Positive : Negative)));
-            bars.Add(SvgDocument.Text(Math.Max(from, to) + 4, top + RowHeight / 2 + 4, (steps[i].Value >= 0 ? "+" : "") + Format(steps[i].Value), "start", "step-label"));
+            // The value goes right of its bar, or left of it when the bar ends near the right edge.
+            string text = (steps[i].Value >= 0 ? "+" : "") + Format(steps[i].Value);
+            bool right = Math.Max(from, to) + 8 + 7 * text.Length < x.RangeMax;
+            bars.Add(SvgDocument.Text(right ? Math.Max(from, to) + 4 : Math.Min(from, to) - 4, top + RowHeight / 2 + 4, text, right ? "start" : "end", "step-label"));
         }
 
         double bottom = PlotFrame.Top + steps.Count * RowHeight;

@@ -6,7 +6,7 @@ namespace Cairn.Quality.Explain;
 /// <summary>
 /// The one number per row that is explained: the model's <c>Score</c> column when it is a scalar (for ML.NET binary
 /// classifiers, the raw score before calibration; for regression, the prediction), else the first scalar numeric
-/// output, else the positive-class entry of a two-column probability output (ONNX classifiers).
+/// output, else the second entry of a two-column output (the positive class of ONNX classifiers' probabilities).
 /// </summary>
 public sealed class ModelOutput
 {
@@ -49,7 +49,7 @@ public sealed class ModelOutput
         var pair = columns.FirstOrDefault(c => c.IsArray && IsNumeric(c.Type) && c.Length > 0 && ((Array)c.Values.GetValue(0)!).Length == 2);
         if (pair is not null)
         {
-            return new ModelOutput(model, pair.Name, $"probability of the positive class ('{pair.Name}'[1])", (c, r) => ToDouble(((Array)c.Values.GetValue(r)!).GetValue(1)));
+            return new ModelOutput(model, pair.Name, $"second entry of '{pair.Name}' (the positive class of a two-class output)", (c, r) => ToDouble(((Array)c.Values.GetValue(r)!).GetValue(1)));
         }
 
         throw new NotSupportedException(
