@@ -57,6 +57,22 @@ public sealed class MlNetTreeShapTests
     }
 
     [Fact]
+    public async Task Credit_InjectedBias_GenderGainsAttribution_WomenPushedDown()
+    {
+        var (model, inputs, _) = await TrainedModels.LoadAsync(TrainedModels.CreditAsync("fasttree", "{number_of_trees: 60, number_of_leaves: 16}", biased: true));
+        var explanation = ModelExplainer.Explain(model, inputs, null, Enumerable.Range(0, 1000).ToList(), new ExplainOptions { DependenceFeatures = 0 },
+            TestContext.Current.CancellationToken);
+
+        // With --bias 1 being female lowers the approval log-odds by 2, more than one standard deviation of income moves them.
+        int gender = explanation.Features.ToList().IndexOf("gender");
+        var ranking = explanation.Ranking().ToList();
+        Assert.True(ranking.IndexOf(gender) < 3, $"gender ranks {ranking.IndexOf(gender) + 1}");
+        var women = Enumerable.Range(0, 1000).Where(r => explanation.FeatureTexts[r][gender] == "female").Select(r => explanation.Shap[r][gender]).ToList();
+        var men = Enumerable.Range(0, 1000).Where(r => explanation.FeatureTexts[r][gender] == "male").Select(r => explanation.Shap[r][gender]).ToList();
+        Assert.True(women.Average() < -0.5 && men.Average() > 0.5, $"mean SHAP of gender: women {women.Average()}, men {men.Average()}");
+    }
+
+    [Fact]
     public async Task OneHotSlots_AreOneFeature_AndMatchTheShapleyDefinitionOnTheModelsOwnTrees()
     {
         var (model, inputs, _) = await TrainedModels.LoadAsync(TrainedModels.CreditAsync("fasttree", "{number_of_trees: 60, number_of_leaves: 16}"));

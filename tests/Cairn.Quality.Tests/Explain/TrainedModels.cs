@@ -19,6 +19,7 @@ internal static class TrainedModels
 
     private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Cache = new();
     private static readonly Lazy<string> CreditFile = new(() => WriteCredit(3000, 7));
+    private static readonly Lazy<string> BiasedCreditFile = new(() => WriteCredit(3000, 7, bias: 1));
 
     /// <summary>The synthetic credit data (3,000 rows, seed 7, no bias, no drift) as a CSV file.</summary>
     public static string CreditCsvPath => CreditFile.Value;
@@ -32,12 +33,13 @@ internal static class TrainedModels
     }
 
     /// <summary>A binary model of <c>approved</c> on the credit data.</summary>
-    public static Task<string> CreditAsync(string trainer, string hyperparameters) => GetAsync($"""
+    /// <param name="biased">Train on the same applicants generated with <c>--bias 1</c> (women's approval log-odds lowered by 2).</param>
+    public static Task<string> CreditAsync(string trainer, string hyperparameters, bool biased = false) => GetAsync($"""
         name: credit
         experiment: credit
         task: binary
         data:
-          path: {CreditCsvPath}
+          path: {(biased ? BiasedCreditFile.Value : CreditCsvPath)}
           label: approved
           features: [age, income, debt_to_income, credit_history_years, num_late_payments, employment_years, loan_amount,
                      {"{"}name: home_ownership, type: categorical{"}"}, {"{"}name: gender, type: categorical{"}"}]
