@@ -15,4 +15,5 @@ root.Subcommands.Add(new TrainCommand(console).Build());
 root.Subcommands.Add(new TuneCommand(console).Build());
 root.Subcommands.Add(new AutoMlCommand(console).Build());
 root.Subcommands.Add(new BiasCommand(console).Build());
+root.Subcommands.Add(new ExplainCommand(console).Build());
 return await root.Parse(args).InvokeAsync();
