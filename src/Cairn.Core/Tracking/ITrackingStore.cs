@@ -70,6 +70,15 @@ public interface ITrackingStore
 
     Task<IReadOnlyList<MetricWithRunId>> GetMetricHistoryBulkIntervalAsync(BulkIntervalQuery query, CancellationToken cancellationToken);
 
+    /// <summary>Per run and metric key, the summaries kept at write time (no history is read).</summary>
+    Task<IReadOnlyList<RunMetricSummary>> GetMetricSummariesAsync(IReadOnlyList<RunId> runIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Streams the points of one metric in (step, timestamp, value) order, within the step range, to
+    /// <paramref name="visit"/> in one pass without holding them; the run must exist.
+    /// </summary>
+    Task VisitMetricHistoryAsync(MetricRangeQuery query, Action<Metric> visit, CancellationToken cancellationToken);
+
     /// <summary>The run's experiment and lifecycle, for artifact routes that only need to locate it.</summary>
     Task<RunInfo?> GetRunInfoAsync(RunId id, CancellationToken cancellationToken);
 }

@@ -23,7 +23,7 @@ public sealed partial class PostgresTrackingStore
 
             if (batch.Metrics.Count > 0)
             {
-                await PostgresMetricWriter.InsertAsync(write, run.RunKey, batch.Metrics);
+                await PostgresMetricWriter.InsertAsync(write, run.RunKey, run.ExperimentId.Value, batch.Metrics);
             }
 
             foreach (var modelMetric in batch.ModelMetrics)

@@ -76,4 +76,10 @@ public sealed partial class SqliteTrackingStore
     public Task<RunInfo?> GetRunInfoAsync(RunId id, CancellationToken cancellationToken) => _reads.GetRunInfoAsync(id, cancellationToken);
 
     public Task<Page<Run>> SearchRunsAsync(RunQuery query, CancellationToken cancellationToken) => _reads.SearchRunsAsync(query, cancellationToken);
+
+    public Task<IReadOnlyList<RunMetricSummary>> GetMetricSummariesAsync(IReadOnlyList<RunId> runIds, CancellationToken cancellationToken) =>
+        _reads.GetMetricSummariesAsync(runIds, cancellationToken);
+
+    public Task VisitMetricHistoryAsync(MetricRangeQuery query, Action<Metric> visit, CancellationToken cancellationToken) =>
+        _reads.VisitMetricHistoryAsync(query, visit, cancellationToken);
 }
