@@ -44,6 +44,7 @@ public static class CairnApp
         app.UseJsonStatusPages();
         app.MapHealthEndpoints();         // /health, /version
         app.MapTrackingEndpoints();       // /api/2.0/mlflow/*, /ajax-api/2.0/mlflow/*
+        app.MapCairnTrackingExtensions(); // /api/2.0/cairn/metrics/get-history-downsampled
         app.MapRegistryEndpoints();       // registered-models/*, model-versions/* under the same prefixes
         app.MapGovernanceEndpoints();     // /api/v1/registry: audit trail, approvals
         app.MapWebhookEndpoints();        // /api/v1/registry/webhooks
