@@ -79,6 +79,12 @@ public interface ITrackingStore
     /// </summary>
     Task VisitMetricHistoryAsync(MetricRangeQuery query, Action<Metric> visit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Distinct param, metric or tag keys (by <paramref name="kind"/>) used by the experiment's runs that start with
+    /// <paramref name="prefix"/>, in order, at most <paramref name="limit"/>: the runs table's column chooser.
+    /// </summary>
+    Task<IReadOnlyList<string>> GetRunKeysAsync(ExperimentId experiment, Search.FilterEntity kind, string prefix, int limit, CancellationToken cancellationToken);
+
     /// <summary>The run's experiment and lifecycle, for artifact routes that only need to locate it.</summary>
     Task<RunInfo?> GetRunInfoAsync(RunId id, CancellationToken cancellationToken);
 }

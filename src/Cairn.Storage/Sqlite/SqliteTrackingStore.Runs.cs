@@ -82,4 +82,7 @@ public sealed partial class SqliteTrackingStore
 
     public Task VisitMetricHistoryAsync(MetricRangeQuery query, Action<Metric> visit, CancellationToken cancellationToken) =>
         _reads.VisitMetricHistoryAsync(query, visit, cancellationToken);
+
+    public Task<IReadOnlyList<string>> GetRunKeysAsync(ExperimentId experiment, Core.Search.FilterEntity kind, string prefix, int limit,
+        CancellationToken cancellationToken) => _reads.GetRunKeysAsync(experiment, kind, prefix, limit, cancellationToken);
 }
