@@ -177,7 +177,7 @@ internal sealed class TrackingReads(ISqlReadSource source)
                 SELECT DISTINCT k.key FROM {table} k JOIN runs r ON r.run_key = k.run_key
                 WHERE r.experiment_id = {parameters.Add(experiment.Value)} AND r.lifecycle_stage = 'active'
                 AND k.key >= {parameters.Add(prefix)} AND k.key < {parameters.Add(prefix + '\uffff')}
-                ORDER BY k.key LIMIT {Math.Clamp(limit, 1, 1_000)}
+                ORDER BY k.key LIMIT {Math.Clamp(limit, 1, 5_000)}
                 """;
             return await SqlReads.ListAsync(connection, transaction, sql, parameters, reader => reader.GetString(0), cancellationToken);
         }, cancellationToken);

@@ -1,3 +1,4 @@
+using Cairn.Core.Search;
 using Cairn.Core.Tracking;
 using Cairn.Storage.Tests.Backends;
 
@@ -117,6 +118,57 @@ public abstract class ActivitySummaryContract<TBackend>(TBackend backend) : ICla
         Assert.Equal(1, nan.Count);
         Assert.Equal(42, Assert.Single(summaries, s => s.RunId == other).Max);
         Assert.Empty(await _store.GetMetricSummariesAsync([], Cancel));
+    }
+
+    [Fact]
+    public async Task SearchRuns_OrdersByMetricSummaries_RunsWithoutTheMetricLast()
+    {
+        var id = await NewExperimentAsync();
+        var runs = new List<RunId>();
+        // (min, max, count) per run: a = (1, 9, 3), b = (-5, 2, 2), c = (3, 4, 4); d has no points.
+        double[][] histories = [[9, 1, 5], [-5, 2], [3, 4, 3.5, 3.2], []];
+        foreach (var (history, i) in histories.Select((h, i) => (h, i)))
+        {
+            var run = (await _store.CreateRunAsync(new NewRun(id, null, ((char)('a' + i)).ToString(), i, []), Cancel)).Info.RunId;
+            runs.Add(run);
+            if (history.Length > 0)
+            {
+                await _store.LogBatchAsync(run, new LogBatch([.. history.Select((v, step) => new Metric("m", v, step, step))], [], []), Cancel);
+            }
+        }
+
+        async Task<string> OrderAsync(MetricAggregate aggregate, bool ascending)
+        {
+            var order = new OrderTerm(FilterEntity.Metric, "m", ascending) { Aggregate = aggregate };
+            var page = await _store.SearchRunsAsync(new RunQuery([id], [], [order], ViewType.ActiveOnly, 10, 0), Cancel);
+            return string.Concat(page.Items.Select(r => r.Info.RunName));
+        }
+
+        Assert.Equal("bacd", await OrderAsync(MetricAggregate.Min, ascending: true));
+        Assert.Equal("cabd", await OrderAsync(MetricAggregate.Min, ascending: false));
+        Assert.Equal("acbd", await OrderAsync(MetricAggregate.Max, ascending: false));
+        Assert.Equal("bacd", await OrderAsync(MetricAggregate.Count, ascending: true));
+        Assert.Equal("cabd", await OrderAsync(MetricAggregate.Count, ascending: false));
+        Assert.Equal("bcad", await OrderAsync(MetricAggregate.Last, ascending: true));
+    }
+
+    [Fact]
+    public async Task RunKeys_ArePerExperimentAndKind_ByPrefix_InOrder()
+    {
+        var id = await NewExperimentAsync();
+        var other = await NewExperimentAsync();
+        var run = (await _store.CreateRunAsync(new NewRun(id, null, "r", 1, []), Cancel)).Info.RunId;
+        var elsewhere = (await _store.CreateRunAsync(new NewRun(other, null, "o", 1, []), Cancel)).Info.RunId;
+        await _store.LogBatchAsync(run, new LogBatch([new Metric("val/loss", 1, 1, 0), new Metric("train/loss", 1, 1, 0), new Metric("val/acc", 1, 1, 0)],
+            [new KeyValue("lr", "1")], [new KeyValue("team", "a")]), Cancel);
+        await _store.LogBatchAsync(elsewhere, new LogBatch([new Metric("val/other", 1, 1, 0)], [], []), Cancel);
+
+        Assert.Equal(["val/acc", "val/loss"], await _store.GetRunKeysAsync(id, FilterEntity.Metric, "val/", 10, Cancel));
+        Assert.Equal(["train/loss", "val/acc", "val/loss"], await _store.GetRunKeysAsync(id, FilterEntity.Metric, "", 10, Cancel));
+        Assert.Equal(["train/loss"], await _store.GetRunKeysAsync(id, FilterEntity.Metric, "", 1, Cancel));
+        Assert.Equal(["lr"], await _store.GetRunKeysAsync(id, FilterEntity.Param, "", 10, Cancel));
+        Assert.Equal(["team"], await _store.GetRunKeysAsync(id, FilterEntity.Tag, "t", 10, Cancel));
+        Assert.Empty(await _store.GetRunKeysAsync(id, FilterEntity.Param, "x", 10, Cancel));
     }
 
     [Fact]
