@@ -25,6 +25,8 @@ public sealed class ActivitySummaryMigrationTests
                (3, 'cccccccccccccccccccccccccccccccc', 1, 'c', 'FINISHED', 50, 60, 'x', 'deleted');
         INSERT INTO metrics (run_key, key, step, timestamp, value, is_nan)
         VALUES (2, 'loss', 0, 300, 1, 0), (2, 'loss', 7, 900, 0.5, 0), (2, 'acc', 3, 950, 0.9, 0);
+        INSERT INTO latest_metrics (run_key, key, value, is_nan, timestamp, step, min_value, max_value, value_count)
+        VALUES (2, 'loss', 0.5, 0, 900, 7, 0.5, 1, 2), (2, 'acc', 0.9, 0, 950, 3, 0.9, 0.9, 1);
         """;
 
     [Fact]
@@ -94,12 +96,18 @@ public sealed class ActivitySummaryMigrationTests
         Assert.Equal((7L, 950L), (info.LatestStep!.Value, info.LatestMetricTime!.Value));
         Assert.Null((await store.GetRunAsync(new RunId("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), cancel))!.Info.LatestStep);
 
+        Assert.Equal(["acc", "loss"], await store.GetRunKeysAsync(new ExperimentId(1), Cairn.Core.Search.FilterEntity.Metric, "", 10, cancel));
+        Assert.Empty(await store.GetRunKeysAsync(new ExperimentId(1), Cairn.Core.Search.FilterEntity.Tag, "", 10, cancel));
+
         // After the upgrade the summaries follow new writes.
         await store.LogBatchAsync(running, new LogBatch([new Metric("loss", 0.25, 2_000, 8)], [], []), cancel);
         await store.CreateRunAsync(new NewRun(new ExperimentId(1), null, "d", 1_500, []), cancel);
         busy = (await store.GetExperimentAsync(new ExperimentId(1), cancel))!;
         Assert.Equal((3L, 2_000L), (busy.RunCount, busy.LastActivityTime!.Value));
         Assert.Equal(8, (await store.GetRunAsync(running, cancel))!.Info.LatestStep);
+        await store.LogBatchAsync(running, new LogBatch([], [new KeyValue("lr", "0.1")], []), cancel);
+        Assert.Equal(["lr"], await store.GetRunKeysAsync(new ExperimentId(1), Cairn.Core.Search.FilterEntity.Param, "", 10, cancel));
+        Assert.Contains("mlflow.runName", await store.GetRunKeysAsync(new ExperimentId(1), Cairn.Core.Search.FilterEntity.Tag, "", 10, cancel));
     }
 
     private static void Execute(SqliteConnection connection, string sql)

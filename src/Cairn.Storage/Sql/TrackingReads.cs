@@ -163,21 +163,14 @@ internal sealed class TrackingReads(ISqlReadSource source)
     public Task<IReadOnlyList<string>> GetRunKeysAsync(ExperimentId experiment, FilterEntity kind, string prefix, int limit, CancellationToken cancellationToken) =>
         source.ReadAsync<IReadOnlyList<string>>(async (connection, transaction) =>
         {
-            var table = kind switch
-            {
-                FilterEntity.Metric => "latest_metrics",
-                FilterEntity.Param => "params",
-                FilterEntity.Tag => "tags",
-                _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only params, metrics and tags have keys."),
-            };
             var parameters = new SqlParameters();
 
             // A prefix is a key range (no LIKE pattern to escape); U+FFFF sorts after any character a key can hold.
             var sql = $"""
-                SELECT DISTINCT k.key FROM {table} k JOIN runs r ON r.run_key = k.run_key
-                WHERE r.experiment_id = {parameters.Add(experiment.Value)} AND r.lifecycle_stage = 'active'
-                AND k.key >= {parameters.Add(prefix)} AND k.key < {parameters.Add(prefix + '\uffff')}
-                ORDER BY k.key LIMIT {Math.Clamp(limit, 1, 5_000)}
+                SELECT key FROM run_keys
+                WHERE experiment_id = {parameters.Add(experiment.Value)} AND kind = {parameters.Add(RunKeys.Kind(kind))}
+                AND key >= {parameters.Add(prefix)} AND key < {parameters.Add(prefix + '\uffff')}
+                ORDER BY key LIMIT {Math.Clamp(limit, 1, 5_000)}
                 """;
             return await SqlReads.ListAsync(connection, transaction, sql, parameters, reader => reader.GetString(0), cancellationToken);
         }, cancellationToken);

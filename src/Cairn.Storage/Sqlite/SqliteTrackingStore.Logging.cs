@@ -30,7 +30,25 @@ public sealed partial class SqliteTrackingStore
             {
                 InsertModelMetric(context, id, modelMetric);
             }
+
+            RecordKeys(context, run.ExperimentId, RunKeys.Of(batch));
         }, cancellationToken);
+
+    /// <summary>Adds keys to the experiment's catalogue (the runs table's column chooser).</summary>
+    private static void RecordKeys(WriteContext context, ExperimentId experiment, List<(string Kind, string Key)> keys)
+    {
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        var insert = context.Command("INSERT OR IGNORE INTO run_keys (experiment_id, kind, key) VALUES ($experiment, $kind, $key)")
+            .Bind("$experiment", experiment.Value);
+        foreach (var (kind, key) in keys)
+        {
+            insert.Bind("$kind", kind).Bind("$key", key).ExecuteNonQuery();
+        }
+    }
 
     public Task DeleteTagAsync(RunId id, string key, CancellationToken cancellationToken) =>
         database.Writer.ExecuteAsync(context =>

@@ -35,6 +35,7 @@ public sealed partial class SqliteTrackingStore
                 tags.Add(nameTag);
             }
 
+            RecordKeys(context, run.ExperimentId, RunKeys.Of(new LogBatch([], [], tags)));
             var info = new RunInfo(id, run.ExperimentId, run.RunName, run.UserId, RunStatus.Running, run.StartTime, null, artifactUri, LifecycleStage.Active);
             return new Run(info, new RunData([], [], tags), []);
         }, cancellationToken);

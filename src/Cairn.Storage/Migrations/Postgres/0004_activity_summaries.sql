@@ -45,3 +45,17 @@ $$;
 
 CREATE TRIGGER runs_counted AFTER INSERT OR DELETE OR UPDATE OF lifecycle_stage, end_time ON runs
 FOR EACH ROW EXECUTE FUNCTION cairn_runs_counted();
+
+-- The keys the experiment's runs have used, per kind ('param', 'metric', 'tag'), for the runs table's column chooser:
+-- written with each batch, so listing thousands of keys never scans the runs' rows.
+CREATE TABLE run_keys (
+    experiment_id BIGINT NOT NULL,
+    kind          TEXT COLLATE "C" NOT NULL,
+    key           TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (experiment_id, kind, key)
+);
+
+INSERT INTO run_keys (experiment_id, kind, key)
+SELECT DISTINCT r.experiment_id, 'metric', l.key FROM latest_metrics l JOIN runs r ON r.run_key = l.run_key
+UNION SELECT DISTINCT r.experiment_id, 'param', p.key FROM params p JOIN runs r ON r.run_key = p.run_key
+UNION SELECT DISTINCT r.experiment_id, 'tag', t.key FROM tags t JOIN runs r ON r.run_key = t.run_key;

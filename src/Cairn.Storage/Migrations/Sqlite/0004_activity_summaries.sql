@@ -40,3 +40,19 @@ BEGIN
     UPDATE experiments SET last_activity_time = MAX(COALESCE(last_activity_time, 0), NEW.end_time)
     WHERE experiment_id = NEW.experiment_id;
 END;
+
+-- The keys the experiment's runs have used, per kind ('param', 'metric', 'tag'), for the runs table's column chooser:
+-- written with each batch, so listing thousands of keys never scans the runs' rows.
+CREATE TABLE run_keys (
+    experiment_id INTEGER NOT NULL,
+    kind          TEXT    NOT NULL,
+    key           TEXT    NOT NULL,
+    PRIMARY KEY (experiment_id, kind, key)
+) WITHOUT ROWID;
+
+INSERT OR IGNORE INTO run_keys (experiment_id, kind, key)
+SELECT DISTINCT r.experiment_id, 'metric', l.key FROM latest_metrics l JOIN runs r ON r.run_key = l.run_key;
+INSERT OR IGNORE INTO run_keys (experiment_id, kind, key)
+SELECT DISTINCT r.experiment_id, 'param', p.key FROM params p JOIN runs r ON r.run_key = p.run_key;
+INSERT OR IGNORE INTO run_keys (experiment_id, kind, key)
+SELECT DISTINCT r.experiment_id, 'tag', t.key FROM tags t JOIN runs r ON r.run_key = t.run_key;
