@@ -39,6 +39,13 @@ if [ ! -f /usr/lib/python3/dist-packages/sklearn/datasets/data/breast_cancer.csv
     || { echo "python3-sklearn could not be installed"; failed=$((failed + 1)); }
 fi
 
+# The web UI's browser tests drive Debian's headless Chromium through Playwright (never Playwright's browser download).
+if [ ! -x /usr/bin/chromium ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; } \
+    || { echo "chromium could not be installed"; failed=$((failed + 1)); }
+fi
+
 echo "== building"
 if ! dotnet build Cairn.slnx -c Release --nologo -v quiet; then
   echo "build failed"

@@ -3,6 +3,7 @@ using Cairn.Server.Features.Artifacts;
 using Cairn.Server.Features.Health;
 using Cairn.Server.Features.Registry;
 using Cairn.Server.Features.Tracking;
+using Cairn.Server.Features.Ui;
 using Cairn.Server.Hosting;
 using Cairn.Server.Mlflow;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,7 @@ public static class CairnApp
         });
 
         builder.AddStorage();
+        builder.AddUi();
         builder.Services.AddSingleton<MlflowErrorFilter>();
         builder.Services.AddSingleton<ProblemErrorFilter>();
         builder.Services.AddProblemDetails();
@@ -44,10 +46,12 @@ public static class CairnApp
         app.UseJsonStatusPages();
         app.MapHealthEndpoints();         // /health, /version
         app.MapTrackingEndpoints();       // /api/2.0/mlflow/*, /ajax-api/2.0/mlflow/*
+        app.MapCairnTrackingExtensions(); // /api/2.0/cairn/metrics/get-history-downsampled
         app.MapRegistryEndpoints();       // registered-models/*, model-versions/* under the same prefixes
         app.MapGovernanceEndpoints();     // /api/v1/registry: audit trail, approvals
         app.MapWebhookEndpoints();        // /api/v1/registry/webhooks
         app.MapArtifactEndpoints();       // /api/2.0/mlflow-artifacts/*, /get-artifact, /model-versions/get-artifact
+        app.MapUi();                      // the web UI at /, its script and stylesheet
         return app;
     }
 

@@ -76,6 +76,8 @@ namespace Cairn.Contracts.Mlflow;
 [JsonSerializable(typeof(DownloadUriResponse))]
 [JsonSerializable(typeof(List<RegisteredModelDto>))]
 [JsonSerializable(typeof(List<ModelVersionDto>))]
+[JsonSerializable(typeof(GetDownsampledHistoryRequest))]
+[JsonSerializable(typeof(DownsampledHistoryResponse))]
 public sealed partial class MlflowJsonContext : JsonSerializerContext
 {
     /// <summary>The context to use: like <see cref="Default"/>, but writing quotes and angle brackets as themselves (bodies are JSON, never HTML).</summary>

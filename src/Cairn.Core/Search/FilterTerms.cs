@@ -43,7 +43,20 @@ public sealed record NullValue : FilterValue
 /// <summary>One <c>identifier comparator value</c> term; a filter is a conjunction of these.</summary>
 public sealed record Comparison(FilterEntity Entity, string Key, Comparator Op, FilterValue Value);
 
-public sealed record OrderTerm(FilterEntity Entity, string Key, bool Ascending);
+public sealed record OrderTerm(FilterEntity Entity, string Key, bool Ascending)
+{
+    /// <summary>For a metric: which write-time summary orders the runs (the latest value unless said otherwise).</summary>
+    public MetricAggregate Aggregate { get; init; } = MetricAggregate.Last;
+}
+
+/// <summary>The per-run, per-key metric summaries kept at write time.</summary>
+public enum MetricAggregate
+{
+    Last,
+    Min,
+    Max,
+    Count,
+}
 
 public static class ComparatorText
 {

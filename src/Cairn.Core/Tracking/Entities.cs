@@ -9,7 +9,14 @@ public sealed record Experiment(
     LifecycleStage LifecycleStage,
     long CreationTime,
     long LastUpdateTime,
-    IReadOnlyList<KeyValue> Tags);
+    IReadOnlyList<KeyValue> Tags)
+{
+    /// <summary>Active runs in the experiment, kept at write time.</summary>
+    public long RunCount { get; init; }
+
+    /// <summary>When a run last started, ended or logged a metric point; null while the experiment has no runs.</summary>
+    public long? LastActivityTime { get; init; }
+}
 
 public sealed record RunInfo(
     RunId RunId,
@@ -20,7 +27,14 @@ public sealed record RunInfo(
     long? StartTime,
     long? EndTime,
     string ArtifactUri,
-    LifecycleStage LifecycleStage);
+    LifecycleStage LifecycleStage)
+{
+    /// <summary>The highest step of the run's metric points, kept at write time; null before the first point.</summary>
+    public long? LatestStep { get; init; }
+
+    /// <summary>The latest timestamp of the run's metric points, kept at write time.</summary>
+    public long? LatestMetricTime { get; init; }
+}
 
 /// <summary>One point of a metric's history. NaN and infinities are legal values.</summary>
 public readonly record struct Metric(string Key, double Value, long Timestamp, long Step);

@@ -70,6 +70,21 @@ public interface ITrackingStore
 
     Task<IReadOnlyList<MetricWithRunId>> GetMetricHistoryBulkIntervalAsync(BulkIntervalQuery query, CancellationToken cancellationToken);
 
+    /// <summary>Per run and metric key, the summaries kept at write time (no history is read).</summary>
+    Task<IReadOnlyList<RunMetricSummary>> GetMetricSummariesAsync(IReadOnlyList<RunId> runIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Streams the points of one metric in (step, timestamp, value) order, within the step range, to
+    /// <paramref name="visit"/> in one pass without holding them; the run must exist.
+    /// </summary>
+    Task VisitMetricHistoryAsync(MetricRangeQuery query, Action<Metric> visit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Distinct param, metric or tag keys (by <paramref name="kind"/>) used by the experiment's runs that start with
+    /// <paramref name="prefix"/>, in order, at most <paramref name="limit"/>: the runs table's column chooser.
+    /// </summary>
+    Task<IReadOnlyList<string>> GetRunKeysAsync(ExperimentId experiment, Search.FilterEntity kind, string prefix, int limit, CancellationToken cancellationToken);
+
     /// <summary>The run's experiment and lifecycle, for artifact routes that only need to locate it.</summary>
     Task<RunInfo?> GetRunInfoAsync(RunId id, CancellationToken cancellationToken);
 }

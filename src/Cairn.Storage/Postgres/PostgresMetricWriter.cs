@@ -15,7 +15,7 @@ internal static class PostgresMetricWriter
 {
     private const string Copy = "COPY metrics (run_key, key, step, timestamp, value, is_nan) FROM STDIN (FORMAT BINARY)";
 
-    public static async Task InsertAsync(PostgresWrite write, long runKey, IReadOnlyList<Metric> metrics)
+    public static async Task InsertAsync(PostgresWrite write, long runKey, long experimentId, IReadOnlyList<Metric> metrics)
     {
         // Points repeated inside the batch are one row, as the primary key would make them.
         var points = new List<StoredPoint>(metrics.Count);
@@ -35,7 +35,7 @@ internal static class PostgresMetricWriter
             : await InsertNewAsync(write, runKey, points);
         if (inserted.Count > 0)
         {
-            await UpsertSummariesAsync(write, runKey, inserted);
+            await UpsertSummariesAsync(write, runKey, experimentId, inserted);
         }
     }
 
@@ -69,7 +69,7 @@ internal static class PostgresMetricWriter
             ("timestamps", points.Select(p => p.Timestamp).ToArray()), ("values", points.Select(p => p.Value).ToArray()),
             ("nans", points.Select(p => p.IsNan).ToArray()));
 
-    private static async Task UpsertSummariesAsync(PostgresWrite write, long runKey, List<StoredPoint> inserted)
+    private static async Task UpsertSummariesAsync(PostgresWrite write, long runKey, long experimentId, List<StoredPoint> inserted)
     {
         // Sorted keys keep concurrent writers to one run locking summary rows in the same order (no deadlocks).
         var summaries = StoredMetrics.Summarise(inserted.Select(p => (p.Key, p.Step, p.Timestamp, p.Value, p.IsNan)))
@@ -97,6 +97,15 @@ internal static class PostgresMetricWriter
             ("mins", summaries.Select(s => s.Value.Min).ToArray()),
             ("maxes", summaries.Select(s => s.Value.Max).ToArray()),
             ("counts", summaries.Select(s => s.Value.Count).ToArray()));
+
+        // The run's and the experiment's activity, for lists that must not scan metrics. The experiment row is
+        // updated last, so its lock is held only until the commit that follows.
+        await write.ExecuteAsync("""
+            UPDATE runs SET latest_step = GREATEST(latest_step, @step), latest_metric_time = GREATEST(latest_metric_time, @ts) WHERE run_key = @run;
+            UPDATE experiments SET last_activity_time = @ts
+            WHERE experiment_id = @experiment AND (last_activity_time IS NULL OR last_activity_time < @ts)
+            """,
+            ("step", summaries.Max(s => s.Value.Step)), ("ts", summaries.Max(s => s.Value.MaxTimestamp)), ("run", runKey), ("experiment", experimentId));
     }
 
     /// <summary>A point as the metrics table holds it (NaN as value 0 with <c>is_nan = 1</c>).</summary>

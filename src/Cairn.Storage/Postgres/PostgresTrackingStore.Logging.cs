@@ -23,14 +23,30 @@ public sealed partial class PostgresTrackingStore
 
             if (batch.Metrics.Count > 0)
             {
-                await PostgresMetricWriter.InsertAsync(write, run.RunKey, batch.Metrics);
+                await PostgresMetricWriter.InsertAsync(write, run.RunKey, run.ExperimentId.Value, batch.Metrics);
             }
 
             foreach (var modelMetric in batch.ModelMetrics)
             {
                 await InsertModelMetricAsync(write, id, modelMetric);
             }
+
+            await RecordKeysAsync(write, run.ExperimentId, RunKeys.Of(batch));
         }, cancellationToken);
+
+    /// <summary>Adds keys to the experiment's catalogue (the runs table's column chooser) in one statement.</summary>
+    private static async Task RecordKeysAsync(PostgresWrite write, ExperimentId experiment, List<(string Kind, string Key)> keys)
+    {
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        await write.ExecuteAsync("""
+            INSERT INTO run_keys (experiment_id, kind, key) SELECT @experiment, k, v FROM unnest(@kinds::text[], @keys::text[]) AS x(k, v)
+            ON CONFLICT DO NOTHING
+            """, ("experiment", experiment.Value), ("kinds", keys.Select(k => k.Kind).ToArray()), ("keys", keys.Select(k => k.Key).ToArray()));
+    }
 
     public Task DeleteTagAsync(RunId id, string key, CancellationToken cancellationToken) =>
         database.WriteAsync(async write =>

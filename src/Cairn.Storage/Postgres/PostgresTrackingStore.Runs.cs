@@ -8,8 +8,9 @@ public sealed partial class PostgresTrackingStore
     public Task<Run> CreateRunAsync(NewRun run, CancellationToken cancellationToken) =>
         database.WriteAsync(async write =>
         {
-            // FOR SHARE keeps the experiment from being deleted until this run is committed with it.
-            var stage = await ExperimentStageAsync(write, run.ExperimentId, lockRow: false) ?? throw StoreErrors.ExperimentNotFound(run.ExperimentId);
+            // FOR UPDATE keeps the experiment from being deleted until this run is committed with it, and is the lock the
+            // run-count trigger takes anyway (taking FOR SHARE first would let two creations deadlock upgrading it).
+            var stage = await ExperimentStageAsync(write, run.ExperimentId, lockRow: true) ?? throw StoreErrors.ExperimentNotFound(run.ExperimentId);
             if (stage != ActiveStage)
             {
                 throw StoreErrors.ExperimentNotActive(run.ExperimentId);
@@ -29,6 +30,7 @@ public sealed partial class PostgresTrackingStore
             }
 
             await UpsertTagsAsync(write, runKey, tags);
+            await RecordKeysAsync(write, run.ExperimentId, RunKeys.Of(new LogBatch([], [], tags)));
             var info = new RunInfo(id, run.ExperimentId, run.RunName, run.UserId, RunStatus.Running, run.StartTime, null, artifactUri, LifecycleStage.Active);
             return new Run(info, new RunData([], [], tags), []);
         }, cancellationToken);
@@ -62,4 +64,13 @@ public sealed partial class PostgresTrackingStore
             await write.ExecuteAsync("UPDATE runs SET lifecycle_stage = @stage, deleted_time = @deleted::bigint WHERE run_key = @key",
                 ("stage", stage), ("deleted", stage == DeletedStage ? Now() : null), ("key", run.RunKey));
         }, cancellationToken);
+
+    public Task<IReadOnlyList<RunMetricSummary>> GetMetricSummariesAsync(IReadOnlyList<RunId> runIds, CancellationToken cancellationToken) =>
+        _reads.GetMetricSummariesAsync(runIds, cancellationToken);
+
+    public Task VisitMetricHistoryAsync(MetricRangeQuery query, Action<Metric> visit, CancellationToken cancellationToken) =>
+        _reads.VisitMetricHistoryAsync(query, visit, cancellationToken);
+
+    public Task<IReadOnlyList<string>> GetRunKeysAsync(ExperimentId experiment, Core.Search.FilterEntity kind, string prefix, int limit,
+        CancellationToken cancellationToken) => _reads.GetRunKeysAsync(experiment, kind, prefix, limit, cancellationToken);
 }

@@ -7,7 +7,7 @@ namespace Cairn.Storage.Sql;
 internal static class RunReader
 {
     public const string RunColumns =
-        "r.run_key, r.run_uuid, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.artifact_uri, r.lifecycle_stage";
+        "r.run_key, r.run_uuid, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.artifact_uri, r.lifecycle_stage, r.latest_step, r.latest_metric_time";
 
     public static (long RunKey, RunInfo Info) ReadInfo(DbDataReader reader) => (reader.GetInt64(0), new RunInfo(
         new RunId(reader.GetString(1)),
@@ -18,7 +18,11 @@ internal static class RunReader
         reader.GetNullableInt64(6),
         reader.GetNullableInt64(7),
         reader.GetString(8),
-        reader.GetString(9) == "active" ? LifecycleStage.Active : LifecycleStage.Deleted));
+        reader.GetString(9) == "active" ? LifecycleStage.Active : LifecycleStage.Deleted)
+    {
+        LatestStep = reader.GetNullableInt64(10),
+        LatestMetricTime = reader.GetNullableInt64(11),
+    });
 
     /// <summary>Runs selected by <paramref name="sql"/> (whose first columns are the run columns), with all their data.</summary>
     public static async Task<List<Run>> LoadAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, string sql,

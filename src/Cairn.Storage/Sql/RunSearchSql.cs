@@ -32,9 +32,18 @@ internal static class RunSearchSql
             {
                 case FilterEntity.Metric:
                     joins.Add($"LEFT JOIN latest_metrics {alias} ON {alias}.run_key = r.run_key AND {alias}.key = {parameters.Add(term.Key)}");
-                    // Real values first, then NaN, then runs without the metric, in both directions.
-                    order.Add($"CASE WHEN {alias}.run_key IS NULL THEN 2 WHEN {alias}.is_nan = 1 THEN 1 ELSE 0 END");
-                    order.Add($"{alias}.value {direction}");
+                    if (term.Aggregate == MetricAggregate.Last)
+                    {
+                        // Real values first, then NaN, then runs without the metric, in both directions.
+                        order.Add($"CASE WHEN {alias}.run_key IS NULL THEN 2 WHEN {alias}.is_nan = 1 THEN 1 ELSE 0 END");
+                        order.Add($"{alias}.value {direction}");
+                        break;
+                    }
+
+                    // Min and max are null when every point is NaN; those runs go with the runs without the metric.
+                    var column = term.Aggregate switch { MetricAggregate.Min => "min_value", MetricAggregate.Max => "max_value", _ => "value_count" };
+                    order.Add($"CASE WHEN {alias}.{column} IS NULL THEN 1 ELSE 0 END");
+                    order.Add($"{alias}.{column} {direction}");
                     break;
                 case FilterEntity.Param or FilterEntity.Tag:
                     var table = term.Entity == FilterEntity.Param ? "params" : "tags";

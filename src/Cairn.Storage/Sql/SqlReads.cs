@@ -53,6 +53,9 @@ internal static class SqlReads
     public static long? GetNullableInt64(this DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 
+    public static double? GetNullableDouble(this DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
+
     public static void AddTo<TKey, TValue>(this Dictionary<TKey, List<TValue>> map, TKey key, TValue value)
         where TKey : notnull
     {

@@ -78,9 +78,13 @@ internal sealed class MetricSummary(long step, long timestamp, double value, lon
 
     public long Count { get; private set; } = 1;
 
+    /// <summary>The latest timestamp of any point (the latest point by step may carry an older one).</summary>
+    public long MaxTimestamp { get; private set; } = timestamp;
+
     public void Add(long step, long timestamp, double value, long isNan)
     {
         Count++;
+        MaxTimestamp = Math.Max(MaxTimestamp, timestamp);
         if (isNan == 0)
         {
             Min = Min is null ? value : Math.Min(Min.Value, value);

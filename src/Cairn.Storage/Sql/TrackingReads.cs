@@ -8,7 +8,7 @@ namespace Cairn.Storage.Sql;
 /// <summary>The tracking store's reads, the same SQL on every database (dialect differences aside).</summary>
 internal sealed class TrackingReads(ISqlReadSource source)
 {
-    private const string ExperimentColumns = "experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time";
+    private const string ExperimentColumns = "experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time, run_count, last_activity_time";
 
     private SqlDialect Dialect => source.Dialect;
 
@@ -119,6 +119,62 @@ internal sealed class TrackingReads(ISqlReadSource source)
             return result;
         }, cancellationToken);
 
+    public Task<IReadOnlyList<RunMetricSummary>> GetMetricSummariesAsync(IReadOnlyList<RunId> runIds, CancellationToken cancellationToken) =>
+        source.ReadAsync<IReadOnlyList<RunMetricSummary>>(async (connection, transaction) =>
+        {
+            if (runIds.Count == 0)
+            {
+                return [];
+            }
+
+            var parameters = new SqlParameters();
+            var ids = Dialect.InList("r.run_uuid", Comparator.In, runIds.Select(r => r.Value).Distinct(), parameters);
+            var sql = $"""
+                SELECT r.run_uuid, l.key, l.value, l.is_nan, l.step, l.timestamp, l.min_value, l.max_value, l.value_count
+                FROM latest_metrics l JOIN runs r ON r.run_key = l.run_key
+                WHERE {ids} ORDER BY r.run_uuid, l.key
+                """;
+            return await SqlReads.ListAsync(connection, transaction, sql, parameters, reader => new RunMetricSummary(
+                new RunId(reader.GetString(0)), reader.GetString(1), StoredMetrics.FromStored(reader.GetDouble(2), reader.GetInt64(3)),
+                reader.GetInt64(4), reader.GetInt64(5), reader.GetNullableDouble(6), reader.GetNullableDouble(7), reader.GetInt64(8)), cancellationToken);
+        }, cancellationToken);
+
+    public Task VisitMetricHistoryAsync(MetricRangeQuery query, Action<Metric> visit, CancellationToken cancellationToken) =>
+        source.ReadAsync(async (connection, transaction) =>
+        {
+            var runKey = await RunKeyOfAsync(connection, transaction, query.RunId, cancellationToken) ?? throw StoreErrors.RunNotFound(query.RunId);
+            var parameters = new SqlParameters();
+            var sql = $"""
+                SELECT value, is_nan, timestamp, step FROM metrics
+                WHERE run_key = {parameters.Add(runKey)} AND key = {parameters.Add(query.Key)}
+                AND step BETWEEN {parameters.Add(query.StartStep ?? long.MinValue)} AND {parameters.Add(query.EndStep ?? long.MaxValue)}
+                ORDER BY step, timestamp, value
+                """;
+            await using var command = SqlReads.Command(connection, transaction, sql, parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                visit(new Metric(query.Key, StoredMetrics.FromStored(reader.GetDouble(0), reader.GetInt64(1)), reader.GetInt64(2), reader.GetInt64(3)));
+            }
+
+            return true;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<string>> GetRunKeysAsync(ExperimentId experiment, FilterEntity kind, string prefix, int limit, CancellationToken cancellationToken) =>
+        source.ReadAsync<IReadOnlyList<string>>(async (connection, transaction) =>
+        {
+            var parameters = new SqlParameters();
+
+            // A prefix is a key range (no LIKE pattern to escape); U+FFFF sorts after any character a key can hold.
+            var sql = $"""
+                SELECT key FROM run_keys
+                WHERE experiment_id = {parameters.Add(experiment.Value)} AND kind = {parameters.Add(RunKeys.Kind(kind))}
+                AND key >= {parameters.Add(prefix)} AND key < {parameters.Add(prefix + '\uffff')}
+                ORDER BY key LIMIT {Math.Clamp(limit, 1, 5_000)}
+                """;
+            return await SqlReads.ListAsync(connection, transaction, sql, parameters, reader => reader.GetString(0), cancellationToken);
+        }, cancellationToken);
+
     internal static Page<T> ToPage<T>(List<T> items, int maxResults, long offset)
     {
         string? token = null;
@@ -139,7 +195,11 @@ internal sealed class TrackingReads(ISqlReadSource source)
     {
         var rows = await SqlReads.ListAsync(connection, transaction, sql, parameters, reader => new Experiment(new ExperimentId(reader.GetInt64(0)),
             reader.GetString(1), reader.GetString(2), reader.GetString(3) == "active" ? LifecycleStage.Active : LifecycleStage.Deleted,
-            reader.GetInt64(4), reader.GetInt64(5), []), cancellationToken);
+            reader.GetInt64(4), reader.GetInt64(5), [])
+        {
+            RunCount = reader.GetInt64(6),
+            LastActivityTime = reader.GetNullableInt64(7),
+        }, cancellationToken);
         if (rows.Count == 0)
         {
             return rows;

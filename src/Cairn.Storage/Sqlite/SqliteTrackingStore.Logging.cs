@@ -23,14 +23,32 @@ public sealed partial class SqliteTrackingStore
 
             if (batch.Metrics.Count > 0)
             {
-                InsertMetrics(context, run.RunKey, batch.Metrics);
+                InsertMetrics(context, run.RunKey, run.ExperimentId, batch.Metrics);
             }
 
             foreach (var modelMetric in batch.ModelMetrics)
             {
                 InsertModelMetric(context, id, modelMetric);
             }
+
+            RecordKeys(context, run.ExperimentId, RunKeys.Of(batch));
         }, cancellationToken);
+
+    /// <summary>Adds keys to the experiment's catalogue (the runs table's column chooser).</summary>
+    private static void RecordKeys(WriteContext context, ExperimentId experiment, List<(string Kind, string Key)> keys)
+    {
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        var insert = context.Command("INSERT OR IGNORE INTO run_keys (experiment_id, kind, key) VALUES ($experiment, $kind, $key)")
+            .Bind("$experiment", experiment.Value);
+        foreach (var (kind, key) in keys)
+        {
+            insert.Bind("$kind", kind).Bind("$key", key).ExecuteNonQuery();
+        }
+    }
 
     public Task DeleteTagAsync(RunId id, string key, CancellationToken cancellationToken) =>
         database.Writer.ExecuteAsync(context =>
@@ -154,7 +172,7 @@ public sealed partial class SqliteTrackingStore
     }
 
     /// <summary>Inserts new points and folds them into the per-key latest value and summaries with one upsert per key.</summary>
-    private static void InsertMetrics(WriteContext context, long runKey, IReadOnlyList<Metric> metrics)
+    private static void InsertMetrics(WriteContext context, long runKey, ExperimentId experimentId, IReadOnlyList<Metric> metrics)
     {
         var insert = context.Command("INSERT OR IGNORE INTO metrics (run_key, key, step, timestamp, value, is_nan) VALUES ($run, $key, $step, $ts, $value, $nan)");
         insert.Bind("$run", runKey);
@@ -196,5 +214,22 @@ public sealed partial class SqliteTrackingStore
             upsert.Bind("$key", key).Bind("$value", s.Value).Bind("$nan", s.IsNan).Bind("$ts", s.Timestamp).Bind("$step", s.Step)
                 .Bind("$min", s.Min).Bind("$max", s.Max).Bind("$count", s.Count).ExecuteNonQuery();
         }
+
+        if (summaries.Count == 0)
+        {
+            return;
+        }
+
+        // The run's and the experiment's activity, for lists that must not scan metrics.
+        var latestStep = summaries.Values.Max(s => s.Step);
+        var latestTime = summaries.Values.Max(s => s.MaxTimestamp);
+        context.Command("""
+            UPDATE runs SET latest_step = MAX(COALESCE(latest_step, $step), $step), latest_metric_time = MAX(COALESCE(latest_metric_time, $ts), $ts)
+            WHERE run_key = $run
+            """).Bind("$step", latestStep).Bind("$ts", latestTime).Bind("$run", runKey).ExecuteNonQuery();
+        context.Command("""
+            UPDATE experiments SET last_activity_time = $ts
+            WHERE experiment_id = $experiment AND (last_activity_time IS NULL OR last_activity_time < $ts)
+            """).Bind("$ts", latestTime).Bind("$experiment", experimentId.Value).ExecuteNonQuery();
     }
 }

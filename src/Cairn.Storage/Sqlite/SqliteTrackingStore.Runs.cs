@@ -35,6 +35,7 @@ public sealed partial class SqliteTrackingStore
                 tags.Add(nameTag);
             }
 
+            RecordKeys(context, run.ExperimentId, RunKeys.Of(new LogBatch([], [], tags)));
             var info = new RunInfo(id, run.ExperimentId, run.RunName, run.UserId, RunStatus.Running, run.StartTime, null, artifactUri, LifecycleStage.Active);
             return new Run(info, new RunData([], [], tags), []);
         }, cancellationToken);
@@ -76,4 +77,13 @@ public sealed partial class SqliteTrackingStore
     public Task<RunInfo?> GetRunInfoAsync(RunId id, CancellationToken cancellationToken) => _reads.GetRunInfoAsync(id, cancellationToken);
 
     public Task<Page<Run>> SearchRunsAsync(RunQuery query, CancellationToken cancellationToken) => _reads.SearchRunsAsync(query, cancellationToken);
+
+    public Task<IReadOnlyList<RunMetricSummary>> GetMetricSummariesAsync(IReadOnlyList<RunId> runIds, CancellationToken cancellationToken) =>
+        _reads.GetMetricSummariesAsync(runIds, cancellationToken);
+
+    public Task VisitMetricHistoryAsync(MetricRangeQuery query, Action<Metric> visit, CancellationToken cancellationToken) =>
+        _reads.VisitMetricHistoryAsync(query, visit, cancellationToken);
+
+    public Task<IReadOnlyList<string>> GetRunKeysAsync(ExperimentId experiment, Core.Search.FilterEntity kind, string prefix, int limit,
+        CancellationToken cancellationToken) => _reads.GetRunKeysAsync(experiment, kind, prefix, limit, cancellationToken);
 }

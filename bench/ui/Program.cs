@@ -1,0 +1,154 @@
+// The web UI's speed on a seeded data set (issue 8's table): N runs × (20 params, 20 metrics, 10 tags) over 2,000 distinct
+// metric keys, and one run with a 1,000,000-point metric. Seeds through the store port, starts the real server on the same
+// database, and measures server time (the store calls a page makes, or the HTTP endpoint) and paint time (Debian's
+// chromium through Playwright, from navigation to the element on screen). Prints p50/p95 per measurement.
+//
+//   dotnet run --project bench/ui -c Release -- [--runs 100000] [--points 1000000] [--backend-store-uri URI]
+using System.Diagnostics;
+using System.Globalization;
+using Cairn.Core.Search;
+using Cairn.Core.Tracking;
+using Cairn.Server;
+using Cairn.Storage;
+using Cairn.Storage.Postgres;
+using Cairn.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
+    .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
+var runCount = int.Parse(options.GetValueOrDefault("runs", "100000"), CultureInfo.InvariantCulture);
+var pointCount = int.Parse(options.GetValueOrDefault("points", "1000000"), CultureInfo.InvariantCulture);
+var folder = Path.Combine(Path.GetTempPath(), "cairn-bench-ui", Guid.NewGuid().ToString("N"));
+Directory.CreateDirectory(folder);
+var backend = options.GetValueOrDefault("backend-store-uri", $"sqlite:///{folder}/cairn.db");
+const int MetricKeys = 2_000;
+const int Repeats = 20;
+
+Console.WriteLine($"backend {BackendStoreUri.Redact(backend)}; {runCount:N0} runs; {pointCount:N0}-point metric");
+var seedClock = Stopwatch.StartNew();
+string experimentName = "bench-ui";
+RunId bigRun;
+{
+    var location = BackendStoreUri.Parse(backend, folder);
+    ITrackingStore store;
+    IAsyncDisposable database;
+    if (location.Provider == BackendStoreUri.Postgres)
+    {
+        var pg = PostgresDatabase.Open(location.Location);
+        (store, database) = (new PostgresTrackingStore(pg, TimeProvider.System), pg);
+    }
+    else
+    {
+        var lite = SqliteDatabase.Open(location.Location);
+        (store, database) = (new SqliteTrackingStore(lite, TimeProvider.System), lite);
+    }
+
+    var cancel = CancellationToken.None;
+    var experiment = await store.CreateExperimentAsync(experimentName, null, [], cancel);
+    var random = new Random(1);
+    var next = 0;
+    await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next) - 1) < runCount)
+        {
+            var run = await store.CreateRunAsync(new NewRun(experiment, "bench", $"run-{i:000000}", 1_700_000_000_000 + i, []), cancel);
+            var metrics = Enumerable.Range(0, 20).Select(j => new Metric($"metric_{(i * 7 + j * 101) % MetricKeys:0000}", (i * 31 + j) % 997 / 997.0, 1_700_000_000_000 + i, 0)).ToList();
+            var parameters = Enumerable.Range(0, 20).Select(j => new KeyValue($"param_{j:00}", ((i + j) % 13).ToString(CultureInfo.InvariantCulture))).ToList();
+            var tags = Enumerable.Range(0, 10).Select(j => new KeyValue($"tag_{j}", $"v{(i + j) % 5}")).ToList();
+            await store.LogBatchAsync(run.Info.RunId, new LogBatch(metrics, parameters, tags), cancel);
+        }
+    }));
+
+    var big = await store.CreateRunAsync(new NewRun(experiment, "bench", "long-history", 1_700_000_000_000, []), cancel);
+    bigRun = big.Info.RunId;
+    for (var offset = 0; offset < pointCount; offset += 1_000)
+    {
+        var batch = Enumerable.Range(offset, Math.Min(1_000, pointCount - offset))
+            .Select(s => new Metric("loss", s % 50_000 == 7 ? 100 : Math.Sin(s / 10_000.0) + random.NextDouble() / 10, 1_700_000_000_000 + s, s)).ToList();
+        await store.LogBatchAsync(bigRun, new LogBatch(batch, [], []), cancel);
+    }
+
+    await database.DisposeAsync();
+}
+
+Console.WriteLine($"seeded in {seedClock.Elapsed.TotalSeconds:0} s");
+
+var app = CairnApp.Create(["--Server:Port=0", $"--Storage:BackendStoreUri={backend}", $"--Artifacts:Destination={folder}/artifacts", "--Logging:LogLevel:Default=Warning"]);
+var address = await app.StartCairnAsync();
+var tracking = app.Services.GetRequiredService<ITrackingStore>();
+var experimentId = (await tracking.GetExperimentByNameAsync(experimentName, CancellationToken.None))!.Id;
+using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+var results = new List<(string Name, double P50, double P95, string Target)>();
+
+async Task Measure(string name, string target, Func<Task> action)
+{
+    await action();
+    var times = new List<double>();
+    for (var i = 0; i < Repeats; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        await action();
+        times.Add(clock.Elapsed.TotalMilliseconds);
+    }
+
+    times.Sort();
+    var result = (name, times[times.Count / 2], times[(int)Math.Ceiling(times.Count * 0.95) - 1], target);
+    results.Add(result);
+    Console.WriteLine($"{name}: p50 {result.Item2:0.0} ms, p95 {result.Item3:0.0} ms (target {target})");
+}
+
+// The first page of the runs table: 100 runs with their data, and the summaries of 20 metric columns.
+await Measure("runs table first page, server (100 rows × 20 columns)", "< 150 ms", async () =>
+{
+    var page = await tracking.SearchRunsAsync(new RunQuery([experimentId], [], [], ViewType.ActiveOnly, 100, 0), CancellationToken.None);
+    await tracking.GetMetricSummariesAsync([.. page.Items.Select(r => r.Info.RunId)], CancellationToken.None);
+});
+await Measure("sort by a metric over all runs, server", "< 300 ms", () =>
+    tracking.SearchRunsAsync(new RunQuery([experimentId], [], [new OrderTerm(FilterEntity.Metric, "metric_0007", false)], ViewType.ActiveOnly, 100, 0), CancellationToken.None));
+await Measure("column catalogue (2,000 metric keys), server", "< 100 ms", async () =>
+{
+    var keys = await tracking.GetRunKeysAsync(experimentId, FilterEntity.Metric, "", 5_000, CancellationToken.None);
+    if (keys.Count != MetricKeys + 1)
+    {
+        throw new InvalidOperationException($"catalogue has {keys.Count} keys, expected {MetricKeys + 1} (the long run adds loss)");
+    }
+});
+await Measure("1,000,000-point chart, server (HTTP, 576 pixels)", "< 200 ms", async () =>
+{
+    using var response = await http.GetAsync($"/api/2.0/cairn/metrics/get-history-downsampled?run_id={bigRun}&metric_key=loss&pixels=576");
+    response.EnsureSuccessStatusCode();
+    await response.Content.ReadAsByteArrayAsync();
+});
+
+using var playwright = await Playwright.CreateAsync();
+await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-dev-shm-usage"] });
+var columns = string.Join(",", Enumerable.Range(0, 20).Select(j => $"metrics.metric_{(j * 101) % MetricKeys:0000}"));
+async Task Paint(string name, string target, string url, string selector) => await Measure(name, target, async () =>
+{
+    var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+    var page = await context.NewPageAsync();
+    await page.GotoAsync(new Uri(address, url).ToString());
+    await page.Locator(selector).First.WaitForAsync(new() { Timeout = 60_000 });
+    await context.DisposeAsync();
+});
+await Paint("runs table first page, paint (100 rows × 20 columns)", "< 500 ms", $"/experiments/{experimentId}?cols={Uri.EscapeDataString(columns)}", "tr[data-run-id]");
+await Paint("1,000,000-point chart, paint", "< 1 s", $"/runs/{bigRun}", "figure[data-metric='loss'] svg[data-points]");
+
+await app.StopAsync();
+Console.WriteLine();
+Console.WriteLine("| measurement | p50 | p95 | target |");
+Console.WriteLine("|---|---|---|---|");
+foreach (var (name, p50, p95, target) in results)
+{
+    Console.WriteLine($"| {name} | {p50:0} ms | {p95:0} ms | {target} |");
+}
+
+try
+{
+    Directory.Delete(folder, recursive: true);
+}
+catch (IOException)
+{
+}
