@@ -13,4 +13,6 @@ root.Subcommands.Add(new DatasetsCommand(console).Build());
 root.Subcommands.Add(new TrainCommand(console).Build());
 root.Subcommands.Add(new TuneCommand(console).Build());
 root.Subcommands.Add(new AutoMlCommand(console).Build());
+root.Subcommands.Add(new BaselineCommand(console).Build());
+root.Subcommands.Add(new DriftCommand(console).Build());
 return await root.Parse(args).InvokeAsync();
