@@ -144,6 +144,13 @@ public static class DriftCalculator
             ["current_mean"] = sum / count,
         };
 
+        // Sorted once: frozen-bin counts, KS and Wasserstein are then single merge passes.
+        bool sorted = reference.Bins is not null || method == DriftMethod.Ks || method == DriftMethod.Wasserstein;
+        if (sorted)
+        {
+            FastSort.Sort(sample);
+        }
+
         // Counts over the comparison "categories": frozen bins (+ below/above) or the discrete values of R ∪ C.
         long[] referenceCounts, currentCounts;
         string[] labels;
@@ -152,12 +159,7 @@ public static class DriftCalculator
         if (reference.Bins is { } bins)
         {
             var edges = bins.Edges.ToArray();
-            var binCounts = new long[edges.Length + 1]; // [below, bins…, above]
-            foreach (double v in sample)
-            {
-                binCounts[Binning.BinOf(v, edges) + 1]++;
-            }
-
+            var binCounts = CountSorted(sample, edges); // [below, bins…, above]
             long below = binCounts[0], above = binCounts[^1];
             if (below + above > 0)
             {
@@ -210,21 +212,24 @@ public static class DriftCalculator
 
         if (method == DriftMethod.Ks || method == DriftMethod.Wasserstein)
         {
-            var current = EmpiricalDistribution.FromSample(sample);
+            if (!sorted)
+            {
+                FastSort.Sort(sample);
+            }
+
             var referenceDistribution = reference.ReferenceDistribution();
             if (reference.Distribution!.Exact is false)
             {
                 notes.Add($"Compared with the baseline's {reference.Distribution.Values.Count}-point quantile summary of {reference.Count} values.");
             }
 
-            double w1 = Wasserstein.Distance(referenceDistribution, current);
+            double w1 = Wasserstein.Distance(referenceDistribution, sample);
             metrics["wasserstein"] = w1;
             metrics["wasserstein_normed"] = Wasserstein.Normed(w1, reference.Stats.Std);
-            metrics["current_std"] = current.StdPopulation;
             if (method == DriftMethod.Ks)
             {
                 // The p-value uses the baseline's row count, whatever the summary's resolution.
-                double d = KolmogorovSmirnov.Statistic(referenceDistribution, current);
+                double d = KolmogorovSmirnov.Statistic(referenceDistribution, sample);
                 var ks = KolmogorovSmirnov.PValue(d, reference.Count, count, options.KsMode);
                 (statistic, pValue) = (ks.Statistic, ks.PValue);
             }
@@ -355,6 +360,63 @@ public static class DriftCalculator
             Notes = notes,
             Histogram = histogram,
         };
+    }
+
+    /// <summary>Counts of an ascending sample in [below, bin 0 … bin k−1, above]: one binary search per frozen edge (last bin closed).</summary>
+    private static long[] CountSorted(ReadOnlySpan<double> sorted, double[] edges)
+    {
+        int k = edges.Length - 1;
+        var counts = new long[k + 2];
+        int previous = FirstAtLeast(sorted, edges[0], 0);
+        counts[0] = previous;
+        for (int bin = 0; bin < k; bin++)
+        {
+            // Bin i ends before the first value ≥ e_{i+1}; the last bin also takes values equal to e_k.
+            int end = bin < k - 1 ? FirstAtLeast(sorted, edges[bin + 1], previous) : FirstAbove(sorted, edges[k], previous);
+            counts[bin + 1] = end - previous;
+            previous = end;
+        }
+
+        counts[k + 1] = sorted.Length - previous;
+        return counts;
+    }
+
+    private static int FirstAtLeast(ReadOnlySpan<double> sorted, double value, int from)
+    {
+        int lo = from, hi = sorted.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    private static int FirstAbove(ReadOnlySpan<double> sorted, double value, int from)
+    {
+        int lo = from, hi = sorted.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] <= value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
     }
 
     /// <summary>Drops the bins empty in both samples (they carry nothing, and would add an epsilon artefact to PSI).</summary>

@@ -35,6 +35,34 @@ public static class KolmogorovSmirnov
         return d;
     }
 
+    /// <summary>D between a distribution and an ascending sample, in one merge pass.</summary>
+    public static double Statistic(EmpiricalDistribution reference, ReadOnlySpan<double> sortedCurrent)
+    {
+        var values = reference.Values;
+        var counts = reference.Counts;
+        double nR = reference.Total, nC = sortedCurrent.Length, d = 0;
+        int i = 0, j = 0;
+        long cr = 0, cc = 0;
+        while (i < values.Length || j < sortedCurrent.Length)
+        {
+            double x = j >= sortedCurrent.Length || (i < values.Length && values[i] <= sortedCurrent[j]) ? values[i] : sortedCurrent[j];
+            if (i < values.Length && values[i] == x)
+            {
+                cr += counts[i++];
+            }
+
+            while (j < sortedCurrent.Length && sortedCurrent[j] == x)
+            {
+                cc++;
+                j++;
+            }
+
+            d = Math.Max(d, Math.Abs(cr / nR - cc / nC));
+        }
+
+        return d;
+    }
+
     /// <summary>D for two raw samples (copied, then sorted).</summary>
     public static double Statistic(ReadOnlySpan<double> reference, ReadOnlySpan<double> current) =>
         Statistic(EmpiricalDistribution.FromSample(reference.ToArray()), EmpiricalDistribution.FromSample(current.ToArray()));

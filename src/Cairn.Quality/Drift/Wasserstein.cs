@@ -16,6 +16,46 @@ public static class Wasserstein
         return sum;
     }
 
+    /// <summary>
+    /// W1 between a distribution and an ascending sample, in one merge pass (no distinct-value table for the sample):
+    /// the form the drift calculator uses on a million current values.
+    /// </summary>
+    public static double Distance(EmpiricalDistribution reference, ReadOnlySpan<double> sortedCurrent)
+    {
+        var values = reference.Values;
+        var counts = reference.Counts;
+        double nR = reference.Total, nC = sortedCurrent.Length, sum = 0;
+        int i = 0, j = 0;
+        long cr = 0, cc = 0;
+        while (i < values.Length || j < sortedCurrent.Length)
+        {
+            double x = j >= sortedCurrent.Length || (i < values.Length && values[i] <= sortedCurrent[j]) ? values[i] : sortedCurrent[j];
+            if (i < values.Length && values[i] == x)
+            {
+                cr += counts[i++];
+            }
+
+            while (j < sortedCurrent.Length && sortedCurrent[j] == x)
+            {
+                cc++;
+                j++;
+            }
+
+            double next = i < values.Length ? values[i] : double.PositiveInfinity;
+            if (j < sortedCurrent.Length && sortedCurrent[j] < next)
+            {
+                next = sortedCurrent[j];
+            }
+
+            if (!double.IsPositiveInfinity(next))
+            {
+                sum += Math.Abs(cr / nR - cc / nC) * (next - x);
+            }
+        }
+
+        return sum;
+    }
+
     /// <summary>W1 for two raw samples (copied, then sorted).</summary>
     public static double Distance(ReadOnlySpan<double> reference, ReadOnlySpan<double> current) =>
         Distance(EmpiricalDistribution.FromSample(reference.ToArray()), EmpiricalDistribution.FromSample(current.ToArray()));
