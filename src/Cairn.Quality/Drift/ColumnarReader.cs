@@ -190,6 +190,7 @@ public static class ColumnarReader
         var numeric = Enumerable.Repeat(true, header.Length).ToArray();
         int remaining = header.Length;
         var fields = new List<string>();
+        var bounds = new (int Start, int Length)[header.Length];
         int row = 0;
         while (remaining > 0 && ReadRecord(reader) is { } line)
         {
@@ -199,11 +200,28 @@ public static class ColumnarReader
                 continue;
             }
 
-            Split(line, fields);
-            CheckWidth(fields.Count, header.Length, row, path);
+            bool quoted = line.Contains('"');
+            int count;
+            if (quoted)
+            {
+                Split(line, fields);
+                count = fields.Count;
+            }
+            else
+            {
+                count = SplitPlain(line, bounds);
+            }
+
+            CheckWidth(count, header.Length, row, path);
             for (int c = 0; c < header.Length; c++)
             {
-                if (numeric[c] && !MissingValues.IsMissing(fields[c]) && !TryParseNumber(fields[c], out _))
+                if (!numeric[c])
+                {
+                    continue;
+                }
+
+                ReadOnlySpan<char> field = quoted ? fields[c] : line.AsSpan(bounds[c].Start, bounds[c].Length);
+                if (!MissingValues.IsMissing(field) && !TryParseNumber(field, out _))
                 {
                     numeric[c] = false;
                     remaining--;
@@ -244,33 +262,36 @@ public static class ColumnarReader
         var dictionaries = keep.Select(_ => new Dictionary<string, int>(StringComparer.Ordinal)).ToArray();
         var categories = keep.Select(_ => new List<string>()).ToArray();
 
-        var batch = new List<string>(BatchRows);
+        // Reading lines is serial; parsing is parallel. The next batch is read while the previous one is parsed.
         int rows = 0, lineNumber = 1;
-        var firstLine = new List<int>(BatchRows);
-        while (true)
+        (List<string> Lines, List<int> Numbers) ReadBatch()
         {
-            batch.Clear();
-            firstLine.Clear();
-            while (batch.Count < BatchRows && ReadRecord(reader) is { } line)
+            var lines = new List<string>(BatchRows);
+            var lineNumbers = new List<int>(BatchRows);
+            while (lines.Count < BatchRows && ReadRecord(reader) is { } line)
             {
                 lineNumber++;
                 if (line.Length > 0)
                 {
-                    batch.Add(line);
-                    firstLine.Add(lineNumber);
+                    lines.Add(line);
+                    lineNumbers.Add(lineNumber);
                 }
 
-                lineNumber += CountNewlines(line);
+                if (line.Length > 0 && line.Contains('"'))
+                {
+                    lineNumber += CountNewlines(line);
+                }
             }
 
-            if (batch.Count == 0)
-            {
-                break;
-            }
+            return (lines, lineNumbers);
+        }
 
-            if (rows + batch.Count > capacity)
+        var batch = ReadBatch();
+        while (batch.Lines.Count > 0)
+        {
+            if (rows + batch.Lines.Count > capacity)
             {
-                int grown = capacity = (int)Math.Min(Math.Max((long)(rows + batch.Count) * 2, 1024), Array.MaxLength);
+                int grown = capacity = (int)Math.Min(Math.Max((long)(rows + batch.Lines.Count) * 2, 1024), Array.MaxLength);
                 for (int k = 0; k < keep.Count; k++)
                 {
                     if (numbers[k] is { } n)
@@ -287,8 +308,13 @@ public static class ColumnarReader
                 }
             }
 
-            ParseBatch(batch, firstLine, rows, width, keep, numbers, codes, dictionaries, categories, path);
-            rows += batch.Count;
+            var current = batch;
+            int offset = rows;
+            var parsing = Task.Run(() => ParseBatch(current.Lines, current.Numbers, offset, width, keep, numbers, codes, dictionaries, categories, path));
+            var next = ReadBatch();
+            parsing.GetAwaiter().GetResult();
+            rows += current.Lines.Count;
+            batch = next;
         }
 
         var columns = new List<DataColumn>();

@@ -117,7 +117,21 @@ public static class MissingValues
     private static readonly HashSet<string> Markers = new(["", "NA", "N/A", "NaN", "nan", "null", "NULL", "?"], StringComparer.Ordinal);
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> SpanMarkers = Markers.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    public static bool IsMissing(ReadOnlySpan<char> text) => SpanMarkers.Contains(text.Trim());
+    public static bool IsMissing(ReadOnlySpan<char> text)
+    {
+        // Fast exits for the common cases (a number, a word): every marker is at most 4 characters once trimmed.
+        if (text.Length == 0)
+        {
+            return true;
+        }
+
+        if (text.Length > 4 && !char.IsWhiteSpace(text[0]) && !char.IsWhiteSpace(text[^1]))
+        {
+            return false;
+        }
+
+        return SpanMarkers.Contains(text.Trim());
+    }
 
     public static bool IsMissing(string text) => IsMissing(text.AsSpan());
 }

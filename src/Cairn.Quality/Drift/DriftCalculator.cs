@@ -530,5 +530,6 @@ public static class DriftCalculator
 
     private static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 
-    private static string Percent(double share) => share.ToString("0.##%", CultureInfo.InvariantCulture);
+    private static string Percent(double share) =>
+        share is > 0 and < 0.0001 ? "<0.01%" : share.ToString("0.##%", CultureInfo.InvariantCulture);
 }
