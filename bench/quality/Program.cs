@@ -29,6 +29,48 @@ if (args.Length > 0 && args[0] == "files")
     return;
 }
 
+if (args.Length > 0 && args[0] == "lines")
+{
+    // How much of reading a CSV is just getting its lines (UTF-8 decoding and line splitting).
+    var me = Process.GetCurrentProcess();
+    var cpu = me.TotalProcessorTime;
+    var clock = Stopwatch.StartNew();
+    long count = 0, chars = 0, fields = 0;
+    using (var reader = new StreamReader(args[1], Encoding.UTF8, true, new FileStreamOptions { BufferSize = 1 << 16 }))
+    {
+        while (reader.ReadLine() is { } line)
+        {
+            count++;
+            chars += line.Length;
+            fields += line.AsSpan().Count(',');
+        }
+    }
+
+    me.Refresh();
+    Console.WriteLine($"{count:N0} lines, {chars / 1e6:0} M chars, {fields / 1e6:0} M commas: {clock.Elapsed.TotalSeconds:0.00} s wall, {(me.TotalProcessorTime - cpu).TotalSeconds:0.00} s CPU");
+    cpu = me.TotalProcessorTime;
+    clock.Restart();
+    int parsed = 0;
+    using (var reader = new StreamReader(args[1], Encoding.UTF8, true, new FileStreamOptions { BufferSize = 1 << 16 }))
+    {
+        reader.ReadLine();
+        while (reader.ReadLine() is { } line)
+        {
+            foreach (var range in line.AsSpan().Split(','))
+            {
+                if (ColumnarReader.TryParseNumber(line.AsSpan()[range], out _))
+                {
+                    parsed++;
+                }
+            }
+        }
+    }
+
+    me.Refresh();
+    Console.WriteLine($"and parsing every field as a number ({parsed / 1e6:0} M numbers): {clock.Elapsed.TotalSeconds:0.00} s wall, {(me.TotalProcessorTime - cpu).TotalSeconds:0.00} s CPU");
+    return;
+}
+
 if (args.Length > 0 && args[0] == "read")
 {
     // Times the two halves of `cairn drift` on files: reading the CSV into columns, then the comparison.

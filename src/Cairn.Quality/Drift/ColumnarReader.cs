@@ -241,7 +241,15 @@ public static class ColumnarReader
     private static ColumnarTable ReadCsv(string path, IReadOnlyDictionary<string, ColumnKind> kinds)
     {
         using var reader = OpenText(path);
-        var header = ReadHeader(reader, path);
+        var headerRecord = ReadRecord(reader);
+        if (headerRecord is null || headerRecord.Trim().Length == 0)
+        {
+            throw new DriftInputException($"'{path}' is empty: it has no header row.");
+        }
+
+        var headerFields = new List<string>();
+        Split(headerRecord, headerFields);
+        var header = headerFields.Select(f => f.Trim()).ToArray();
         int width = header.Length;
 
         // The columns to keep, by position (a name given twice keeps its first position).
@@ -255,124 +263,250 @@ public static class ColumnarReader
             }
         }
 
-        long estimate = Math.Max(1024, new FileInfo(path).Length / Math.Max(8, 4 * width));
-        int capacity = (int)Math.Min(estimate, Array.MaxLength / 2);
-        var numbers = keep.Select(k => k.Kind == ColumnKind.Numeric ? new double[capacity] : null).ToArray();
-        var codes = keep.Select(k => k.Kind == ColumnKind.Categorical ? new int[capacity] : null).ToArray();
+        var blocks = new BlockReader(reader, firstLine: 2 + CountNewlines(headerRecord));
+        var numbers = new double[]?[keep.Count];
+        var codes = new int[]?[keep.Count];
         var dictionaries = keep.Select(_ => new Dictionary<string, int>(StringComparer.Ordinal)).ToArray();
         var categories = keep.Select(_ => new List<string>()).ToArray();
+        int capacity = 0, rows = 0;
 
-        // Reading lines is serial; parsing is parallel. The next batch is read while the previous one is parsed.
-        int rows = 0, lineNumber = 1;
-        (List<string> Lines, List<int> Numbers) ReadBatch()
+        // Reading and finding records is serial; parsing is parallel, into the column arrays. The next block is read
+        // while the previous one is parsed. Records are spans of a reused buffer: no string per line.
+        var block = blocks.Next(new Block());
+        var spare = new Block();
+        long fileLength = new FileInfo(path).Length;
+        while (block is not null)
         {
-            var lines = new List<string>(BatchRows);
-            var lineNumbers = new List<int>(BatchRows);
-            while (lines.Count < BatchRows && ReadRecord(reader) is { } line)
+            if (rows + block.Records.Count > capacity)
             {
-                lineNumber++;
-                if (line.Length > 0)
-                {
-                    lines.Add(line);
-                    lineNumbers.Add(lineNumber);
-                }
-
-                if (line.Length > 0 && line.Contains('"'))
-                {
-                    lineNumber += CountNewlines(line);
-                }
-            }
-
-            return (lines, lineNumbers);
-        }
-
-        var batch = ReadBatch();
-        while (batch.Lines.Count > 0)
-        {
-            if (rows + batch.Lines.Count > capacity)
-            {
-                int grown = capacity = (int)Math.Min(Math.Max((long)(rows + batch.Lines.Count) * 2, 1024), Array.MaxLength);
+                // First block: estimate the rows from its average record length; later: grow.
+                long estimate = capacity == 0
+                    ? (long)(fileLength / Math.Max(1.0, (double)block.Consumed / Math.Max(1, block.Records.Count)) * 1.05) + 1024
+                    : (long)(rows + block.Records.Count) * 2;
+                capacity = (int)Math.Clamp(estimate, rows + block.Records.Count, Array.MaxLength);
                 for (int k = 0; k < keep.Count; k++)
                 {
-                    if (numbers[k] is { } n)
+                    if (keep[k].Kind == ColumnKind.Numeric)
                     {
-                        Array.Resize(ref n, grown);
-                        numbers[k] = n;
+                        numbers[k] = Grow(numbers[k], rows, capacity);
                     }
-
-                    if (codes[k] is { } cc)
+                    else
                     {
-                        Array.Resize(ref cc, grown);
-                        codes[k] = cc;
+                        codes[k] = Grow(codes[k], rows, capacity);
                     }
                 }
             }
 
-            var current = batch;
+            var current = block;
             int offset = rows;
-            var parsing = Task.Run(() => ParseBatch(current.Lines, current.Numbers, offset, width, keep, numbers, codes, dictionaries, categories, path));
-            var next = ReadBatch();
+            var parsing = Task.Run(() => ParseBlock(current, offset, width, keep, numbers, codes, dictionaries, categories, path));
+            var next = blocks.Next(spare);
             parsing.GetAwaiter().GetResult();
-            rows += current.Lines.Count;
-            batch = next;
+            rows += current.Records.Count;
+            spare = current;
+            block = next;
         }
 
         var columns = new List<DataColumn>();
         for (int k = 0; k < keep.Count; k++)
         {
             columns.Add(keep[k].Kind == ColumnKind.Numeric
-                ? new NumericColumn(keep[k].Name, numbers[k]!, rows)
-                : new CategoricalColumn(keep[k].Name, codes[k]!, categories[k], rows));
+                ? new NumericColumn(keep[k].Name, numbers[k] ?? [], rows)
+                : new CategoricalColumn(keep[k].Name, codes[k] ?? [], categories[k], rows));
         }
 
         return new ColumnarTable(columns);
     }
 
+    private static T[] Grow<T>(T[]? array, int used, int capacity)
+    {
+        // Every row is written before it is read, so the memory need not be cleared.
+        var grown = GC.AllocateUninitializedArray<T>(capacity);
+        array?.AsSpan(0, used).CopyTo(grown);
+        return grown;
+    }
+
+    /// <summary>A buffer of characters and the complete CSV records in it (start, length, line number, has quotes).</summary>
+    private sealed class Block
+    {
+        public char[] Buffer = new char[BlockChars];
+        public int Consumed;
+        public readonly List<(int Start, int Length, int Line, bool Quoted)> Records = new(1 << 15);
+    }
+
+    private const int BlockChars = 1 << 22;
+
     /// <summary>
-    /// Parses one batch of rows: numbers in parallel chunks straight into their rows; categories per chunk into a local
+    /// Cuts the text after the header into blocks of whole records: a record ends at a newline outside quotes; the
+    /// partial record at the end of a block is carried into the next. Empty lines are skipped.
+    /// </summary>
+    private sealed class BlockReader(StreamReader reader, int firstLine)
+    {
+        private char[] _pending = new char[1024];
+        private int _pendingLength;
+        private bool _end;
+        private int _line = firstLine;
+
+        public Block? Next(Block block)
+        {
+            while (true)
+            {
+                if (block.Buffer.Length < _pendingLength + BlockChars / 2)
+                {
+                    block.Buffer = new char[_pendingLength + BlockChars];
+                }
+
+                _pending.AsSpan(0, _pendingLength).CopyTo(block.Buffer);
+                int length = _pendingLength;
+                while (!_end && length < block.Buffer.Length)
+                {
+                    int read = reader.Read(block.Buffer, length, block.Buffer.Length - length);
+                    if (read == 0)
+                    {
+                        _end = true;
+                    }
+
+                    length += read;
+                }
+
+                block.Records.Clear();
+                int consumed = FindRecords(block, length);
+                block.Consumed = consumed;
+                _pendingLength = length - consumed;
+                if (_pending.Length < _pendingLength)
+                {
+                    _pending = new char[Math.Max(_pendingLength, _pending.Length * 2)];
+                }
+
+                block.Buffer.AsSpan(consumed, _pendingLength).CopyTo(_pending);
+                if (block.Records.Count > 0)
+                {
+                    return block;
+                }
+
+                if (_end && _pendingLength == 0)
+                {
+                    return null;
+                }
+
+                // A record longer than the buffer: read on with a bigger one.
+                block.Buffer = new char[block.Buffer.Length * 2];
+            }
+        }
+
+        private int FindRecords(Block block, int length)
+        {
+            var text = block.Buffer.AsSpan(0, length);
+            int start = 0;
+            if (!text.Contains('"'))
+            {
+                while (text[start..].IndexOf('\n') is var newline and >= 0)
+                {
+                    Add(block, start, start + newline, false, 0);
+                    start += newline + 1;
+                }
+            }
+            else
+            {
+                bool inQuotes = false, quoted = false;
+                int newlines = 0;
+                for (int i = 0; i < length; i++)
+                {
+                    char c = text[i];
+                    if (c == '"')
+                    {
+                        inQuotes = !inQuotes;
+                        quoted = true;
+                    }
+                    else if (c == '\n')
+                    {
+                        if (inQuotes)
+                        {
+                            newlines++;
+                            continue;
+                        }
+
+                        Add(block, start, i, quoted, newlines);
+                        start = i + 1;
+                        quoted = false;
+                        newlines = 0;
+                    }
+                }
+            }
+
+            if (_end && start < length)
+            {
+                // The last record has no newline after it.
+                var rest = text[start..];
+                Add(block, start, length, rest.Contains('"'), rest.Count('\n'));
+                start = length;
+            }
+
+            return start;
+        }
+
+        private void Add(Block block, int start, int end, bool quoted, int newlines)
+        {
+            int line = _line;
+            _line += 1 + newlines;
+            if (end > start && block.Buffer[end - 1] == '\r')
+            {
+                end--;
+            }
+
+            if (end > start)
+            {
+                block.Records.Add((start, end - start, line, quoted));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Parses one block: numbers in parallel chunks straight into their rows; categories per chunk into a local
     /// dictionary, then mapped to the column's codes in order, so codes follow first appearance as in a serial read.
     /// </summary>
-    private static void ParseBatch(List<string> batch, List<int> lines, int offset, int width, List<(int Index, string Name, ColumnKind Kind)> keep,
+    private static void ParseBlock(Block block, int offset, int width, List<(int Index, string Name, ColumnKind Kind)> keep,
         double[]?[] numbers, int[]?[] codes, Dictionary<string, int>[] dictionaries, List<string>[] categories, string path)
     {
-        int chunks = Math.Max(1, Math.Min(Environment.ProcessorCount * 2, batch.Count / 512));
-        int chunkSize = (batch.Count + chunks - 1) / chunks;
+        var records = block.Records;
+        int chunks = Math.Max(1, Math.Min(Environment.ProcessorCount * 2, records.Count / 512));
+        int chunkSize = (records.Count + chunks - 1) / chunks;
         var localCategories = new List<string>[chunks][];
         var errors = new string?[chunks];
         Parallel.For(0, chunks, chunk =>
         {
-            int start = chunk * chunkSize, end = Math.Min(batch.Count, start + chunkSize);
+            int start = chunk * chunkSize, end = Math.Min(records.Count, start + chunkSize);
             var local = keep.Select(_ => new List<string>()).ToArray();
             var lookups = keep.Select(_ => new Dictionary<string, int>(StringComparer.Ordinal)).ToArray();
             var alternates = lookups.Select(d => d.GetAlternateLookup<ReadOnlySpan<char>>()).ToArray();
             localCategories[chunk] = local;
-            Span<(int Start, int Length)> bounds = width <= 256 ? stackalloc (int, int)[width] : new (int, int)[width];
+            var bounds = new (int Start, int Length)[width];
             var quotedFields = new List<string>();
             for (int r = start; r < end && errors[chunk] is null; r++)
             {
-                string line = batch[r];
-                bool quoted = line.Contains('"');
+                var (recordStart, recordLength, line, quoted) = records[r];
+                var text = block.Buffer.AsSpan(recordStart, recordLength);
                 int count;
                 if (quoted)
                 {
-                    Split(line, quotedFields);
+                    Split(new string(text), quotedFields);
                     count = quotedFields.Count;
                 }
                 else
                 {
-                    count = SplitPlain(line, bounds);
+                    count = SplitPlain(text, bounds);
                 }
 
                 if (count != width)
                 {
-                    errors[chunk] = $"'{path}' line {lines[r]} has {count} fields; the header has {width}.";
+                    errors[chunk] = $"'{path}' line {line} has {count} fields; the header has {width}.";
                     break;
                 }
 
                 for (int k = 0; k < keep.Count; k++)
                 {
                     int c = keep[k].Index;
-                    ReadOnlySpan<char> field = quoted ? quotedFields[c] : line.AsSpan(bounds[c].Start, bounds[c].Length);
+                    ReadOnlySpan<char> field = quoted ? quotedFields[c] : text.Slice(bounds[c].Start, bounds[c].Length);
                     if (numbers[k] is { } target)
                     {
                         if (MissingValues.IsMissing(field))
@@ -385,7 +519,7 @@ public static class ColumnarReader
                         }
                         else
                         {
-                            errors[chunk] = $"'{path}' column '{keep[k].Name}' line {lines[r]} has '{field.ToString()}', which is not a number, but the column is numeric in the baseline.";
+                            errors[chunk] = $"'{path}' column '{keep[k].Name}' line {line} has '{field.ToString()}', which is not a number, but the column is numeric in the baseline.";
                             break;
                         }
                     }
@@ -400,9 +534,9 @@ public static class ColumnarReader
                         if (!alternates[k].TryGetValue(field, out int code))
                         {
                             code = local[k].Count;
-                            var text = field.ToString();
-                            lookups[k][text] = code;
-                            local[k].Add(text);
+                            var value = field.ToString();
+                            lookups[k][value] = code;
+                            local[k].Add(value);
                         }
 
                         codes[k]![offset + r] = code;
@@ -439,7 +573,7 @@ public static class ColumnarReader
                     map[i] = global;
                 }
 
-                int start = chunk * chunkSize, end = Math.Min(batch.Count, start + chunkSize);
+                int start = chunk * chunkSize, end = Math.Min(records.Count, start + chunkSize);
                 for (int r = start; r < end; r++)
                 {
                     int code = target[offset + r];
@@ -508,10 +642,9 @@ public static class ColumnarReader
     private static int CountNewlines(string record) => record.AsSpan().Count('\n');
 
     /// <summary>Field bounds of a line without quotes; returns the field count (more than bounds can hold is still counted).</summary>
-    private static int SplitPlain(string line, Span<(int Start, int Length)> bounds)
+    private static int SplitPlain(ReadOnlySpan<char> span, Span<(int Start, int Length)> bounds)
     {
         int count = 0, start = 0;
-        var span = line.AsSpan();
         while (true)
         {
             int comma = span[start..].IndexOf(',');

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Cairn.Quality.Baselines;
 
@@ -125,7 +126,22 @@ public static class DriftCalculator
             throw new DriftInputException($"column '{column.Name}' has no values in the current data (every row is missing).");
         }
 
-        var sample = new double[count];
+        // A million values per column: the buffer is rented, not allocated (fresh memory costs page faults).
+        var rented = ArrayPool<double>.Shared.Rent(count);
+        try
+        {
+            return CompareNumeric(reference, column, method, options, rented.AsSpan(0, count));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    private static ColumnDrift CompareNumeric(BaselineColumn reference, NumericColumn column, DriftMethod? method, DriftOptions options, Span<double> sample)
+    {
+        var values = column.Values;
+        int count = sample.Length;
         int k = 0;
         double sum = 0;
         foreach (double v in values)
