@@ -106,6 +106,10 @@ internal sealed class DriftCommand(IConsoleOutput console)
             if (!result.GetValue(_quiet))
             {
                 Print(report);
+                foreach (var written in new[] { result.GetValue(_json), htmlPath }.OfType<string>())
+                {
+                    console.Info($"Wrote {written}.");
+                }
             }
 
             if (runId is not null)

@@ -215,7 +215,7 @@ public static class DriftCalculator
                 notes.Add($"{unseen} value(s) not seen in the baseline: {string.Join(", ", ordered.Where(v => !index.ContainsKey(v)).Take(10).Select(Number))}{(unseen > 10 ? ", …" : "")}.");
             }
 
-            histogram = new DriftHistogram(DriftHistogram.CategoriesKind, null, labels, referenceCounts, currentCounts);
+            histogram = CategoryHistogram(labels, referenceCounts, currentCounts);
             unique = ordered.Length;
         }
 
@@ -236,7 +236,8 @@ public static class DriftCalculator
             var referenceDistribution = reference.ReferenceDistribution();
             if (reference.Distribution!.Exact is false)
             {
-                notes.Add($"Compared with the baseline's {reference.Distribution.Values.Count}-point quantile summary of {reference.Count} values.");
+                // Compared with the baseline's equal-count quantile summary, not its every value.
+                metrics["reference_summary_points"] = reference.Distribution.Values.Count;
             }
 
             double w1 = Wasserstein.Distance(referenceDistribution, sample);
@@ -343,7 +344,7 @@ public static class DriftCalculator
         var (r, c) = Trim(referenceCounts, currentCounts);
         AddBinnedMetrics(metrics, r, c, reference.Count, count);
         var (statistic, pValue) = Binned(method, r, c, reference.Count, count, options);
-        var histogram = new DriftHistogram(DriftHistogram.CategoriesKind, null, entries.Select(e => e.Label).ToList(), referenceCounts, currentCounts);
+        var histogram = CategoryHistogram(entries.Select(e => e.Label).ToArray(), referenceCounts, currentCounts);
         return Result(reference, column.Length, count, method, statistic, pValue, threshold, metrics, notes, histogram);
     }
 
@@ -433,6 +434,26 @@ public static class DriftCalculator
         }
 
         return lo;
+    }
+
+    /// <summary>The maximum categories a report's histogram lists; the statistics always use all of them.</summary>
+    public const int MaxHistogramCategories = 500;
+
+    /// <summary>Counts per category for the report; past <see cref="MaxHistogramCategories"/> the smallest are summed into one entry.</summary>
+    private static DriftHistogram CategoryHistogram(string[] labels, long[] reference, long[] current)
+    {
+        if (labels.Length <= MaxHistogramCategories)
+        {
+            return new DriftHistogram(DriftHistogram.CategoriesKind, null, labels, reference, current);
+        }
+
+        var kept = Enumerable.Range(0, labels.Length).OrderByDescending(i => Math.Max(reference[i], current[i])).Take(MaxHistogramCategories - 1).Order().ToArray();
+        var keptSet = kept.ToHashSet();
+        var rest = Enumerable.Range(0, labels.Length).Where(i => !keptSet.Contains(i)).ToList();
+        return new DriftHistogram(DriftHistogram.CategoriesKind, null,
+            [.. kept.Select(i => labels[i]), $"({rest.Count} more)"],
+            [.. kept.Select(i => reference[i]), rest.Sum(i => reference[i])],
+            [.. kept.Select(i => current[i]), rest.Sum(i => current[i])]);
     }
 
     /// <summary>Drops the bins empty in both samples (they carry nothing, and would add an epsilon artefact to PSI).</summary>

@@ -217,4 +217,18 @@ public sealed class BaselineDriftTests
             }
         }
     }
+
+    [Fact]
+    public void ManyUnseenCategories_AreAllTested_ButTheReportHistogramIsCapped()
+    {
+        var baseline = BaselineBuilder.Build(Table(Labels("id", Repeat(("a", 50), ("b", 50)))));
+        var current = Table(Labels("id", Enumerable.Range(0, 3000).Select(i => $"id{i}")));
+        var column = DriftCalculator.Compare(baseline, current).Columns[0];
+        Assert.Equal("chisquare", column.Method);
+        Assert.True(column.Drifted);
+        Assert.Equal(DriftCalculator.MaxHistogramCategories, column.Histogram.Labels.Count);
+        Assert.Equal(3000, column.Histogram.Current.Sum());
+        Assert.Equal(100, column.Histogram.Reference.Sum());
+        Assert.Contains("3000 categories not seen in the baseline", column.Notes[0], StringComparison.Ordinal);
+    }
 }
