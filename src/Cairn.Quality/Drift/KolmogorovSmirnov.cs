@@ -98,7 +98,7 @@ public static class KolmogorovSmirnov
 
         double m = Math.Max(n1, n2), n = Math.Min(n1, n2);
         double en = m * n / (m + n);
-        return new KsResult(d, Math.Clamp(KsTwoSf(d, (long)Math.Round(en)), 0, 1), false);
+        return new KsResult(d, Math.Clamp(KsTwoSf(d, Math.Max(1, (long)Math.Round(en))), 0, 1), false);
     }
 
     private static KsResult? TryExact(long n1, long n2, long g, double d)
