@@ -56,11 +56,11 @@ public static class DriftHistogramPlot
             double w = x1 - x0;
             bool outside = label.EndsWith("range", StringComparison.Ordinal);
             bars.Add(SvgDocument.Element(
-                "rect", ("class", outside ? "bin reference outside" : "bin reference"), ("data-low", low), ("data-high", high), ("data-share", reference),
+                "rect", ("class", outside ? "bin reference outside" : "bin reference"), ("data-low", Data(low)), ("data-high", Data(high)), ("data-share", Data(reference)),
                 ("x", x0), ("y", frame.Y.Map(reference)), ("width", w), ("height", y0 - frame.Y.Map(reference)),
                 ("fill", ReferenceColor), ("fill-opacity", "0.45"), ("stroke", ReferenceColor)));
             bars.Add(SvgDocument.Element(
-                "rect", ("class", outside ? "bin current outside" : "bin current"), ("data-low", low), ("data-high", high), ("data-share", current),
+                "rect", ("class", outside ? "bin current outside" : "bin current"), ("data-low", Data(low)), ("data-high", Data(high)), ("data-share", Data(current)),
                 ("x", x0), ("y", frame.Y.Map(current)), ("width", w), ("height", y0 - frame.Y.Map(current)),
                 ("fill", CurrentColor), ("fill-opacity", "0.35"), ("stroke", CurrentColor), ("stroke-width", 1.5)));
         }
@@ -70,10 +70,11 @@ public static class DriftHistogramPlot
         foreach (double edge in edges)
         {
             double x = frame.X.Map(edge);
-            frozen.Add(SvgDocument.Element("line", ("class", "frozen-edge"), ("data-edge", edge), ("x1", x), ("y1", frame.Y.RangeMin), ("x2", x), ("y2", frame.Y.RangeMax)));
+            frozen.Add(SvgDocument.Element("line", ("class", "frozen-edge"), ("data-edge", Data(edge)), ("x1", x), ("y1", frame.Y.RangeMin), ("x2", x), ("y2", frame.Y.RangeMax)));
         }
 
-        Legend(svg, frame.X.RangeMax, frame.Y.RangeMax);
+        // Below the plot, at the right, clear of the bars and of the axis title.
+        Legend(svg, svg.Width - PlotFrame.Right - 170, svg.Height - 22);
         return svg.Render();
     }
 
@@ -85,10 +86,10 @@ public static class DriftHistogramPlot
             .OrderByDescending(r => Math.Max(r.Reference, r.Current)).Take(MaxCategories)
             .OrderBy(r => h.Labels.ToList().IndexOf(r.Label)).ToList();
         bool truncated = h.Labels.Count > rows.Count;
-        double slot = Math.Max(18, Math.Min(60, 560.0 / rows.Count));
+        double slot = Math.Clamp(560.0 / rows.Count, 18, 100);
         double plotLeft = PlotFrame.Left, plotTop = PlotFrame.Top, plotHeight = 260;
         double plotWidth = slot * rows.Count;
-        var svg = new SvgDocument(Math.Max(640, plotLeft + plotWidth + PlotFrame.Right), plotTop + plotHeight + 110,
+        var svg = new SvgDocument(Math.Max(640, plotLeft + plotWidth + 200), plotTop + plotHeight + 110,
             truncated ? title + $" ({rows.Count} of {h.Labels.Count} categories)" : title);
         double top = Math.Max(rows.Max(r => Math.Max(r.Reference, r.Current)), 1e-9);
         var domain = LinearScale.NiceDomain(0, top);
@@ -114,31 +115,35 @@ public static class DriftHistogramPlot
             var (label, reference, current) = rows[i];
             double x = plotLeft + i * slot, barWidth = (slot - 6) / 2;
             bars.Add(SvgDocument.Element(
-                "rect", ("class", "category reference"), ("data-category", label), ("data-share", reference),
+                "rect", ("class", "category reference"), ("data-category", label), ("data-share", Data(reference)),
                 ("x", x + 3), ("y", y.Map(reference)), ("width", barWidth), ("height", bottom - y.Map(reference)), ("fill", ReferenceColor)));
             bars.Add(SvgDocument.Element(
-                "rect", ("class", "category current"), ("data-category", label), ("data-share", current),
+                "rect", ("class", "category current"), ("data-category", label), ("data-share", Data(current)),
                 ("x", x + 3 + barWidth), ("y", y.Map(current)), ("width", barWidth), ("height", bottom - y.Map(current)), ("fill", CurrentColor)));
             double lx = x + slot / 2, ly = bottom + 14;
             var text = label.Length > 18 ? label[..17] + "…" : label;
             bars.Add(SvgDocument.Text(lx, ly, text, "end", "category-label", ("transform", $"rotate(-40 {SvgDocument.Number(lx)} {SvgDocument.Number(ly)})")));
         }
 
-        Legend(svg, plotLeft + plotWidth, plotTop);
+        // To the right of the plot area.
+        Legend(svg, plotLeft + plotWidth + 16, plotTop + 4);
         return svg.Render();
     }
 
-    private static void Legend(SvgDocument svg, double right, double top)
+    /// <summary>One row: a swatch and label for the baseline, then for the current data, starting at (x, y).</summary>
+    private static void Legend(SvgDocument svg, double x, double y)
     {
         var legend = svg.Add(SvgDocument.Element("g", ("class", "legend")));
-        double x = right - 150, y = top + 8;
-        legend.Add(SvgDocument.Element("rect", ("x", x), ("y", y), ("width", 142), ("height", 44), ("fill", "white"), ("fill-opacity", "0.85"), ("stroke", "#999")));
-        legend.Add(SvgDocument.Element("rect", ("x", x + 8), ("y", y + 8), ("width", 14), ("height", 10), ("fill", ReferenceColor)));
-        legend.Add(SvgDocument.Text(x + 28, y + 17, "baseline", "start", "legend-label"));
-        legend.Add(SvgDocument.Element("rect", ("x", x + 8), ("y", y + 26), ("width", 14), ("height", 10), ("fill", CurrentColor)));
-        legend.Add(SvgDocument.Text(x + 28, y + 35, "current", "start", "legend-label"));
+        legend.Add(SvgDocument.Element("rect", ("x", x), ("y", y), ("width", 14), ("height", 10), ("fill", ReferenceColor)));
+        legend.Add(SvgDocument.Text(x + 20, y + 9, "baseline", "start", "legend-label"));
+        legend.Add(SvgDocument.Element("rect", ("x", x + 90), ("y", y), ("width", 14), ("height", 10), ("fill", CurrentColor)));
+        legend.Add(SvgDocument.Text(x + 110, y + 9, "current", "start", "legend-label"));
     }
 
+    /// <summary>Data attributes keep their precision (drawing coordinates are rounded to 0.01 px, data is not).</summary>
+    private static string Data(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>A score for people: 4 decimals, scientific below 1e-4, ∞ for infinity.</summary>
     public static string Format(double value) =>
         double.IsPositiveInfinity(value) ? "∞" : value.ToString(Math.Abs(value) is > 0 and < 1e-4 ? "0.###e0" : "0.####", CultureInfo.InvariantCulture);
 }

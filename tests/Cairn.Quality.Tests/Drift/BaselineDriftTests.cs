@@ -231,4 +231,24 @@ public sealed class BaselineDriftTests
         Assert.Equal(100, column.Histogram.Reference.Sum());
         Assert.Contains("3000 categories not seen in the baseline", column.Notes[0], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void HistogramPlot_DrawsEveryFrozenEdge_AndBothSamplesAsShares()
+    {
+        var baseline = BaselineBuilder.Build(Table(Numbers("v", Enumerable.Range(0, 1000).Select(i => i / 10.0)), Labels("c", Repeat(("a", 600), ("b", 400)))));
+        var report = DriftCalculator.Compare(baseline, Table(Numbers("v", Enumerable.Range(0, 1000).Select(i => i / 10.0 + 5)), Labels("c", Repeat(("a", 300), ("b", 700)))));
+        var numeric = System.Xml.Linq.XDocument.Parse(DriftHistogramPlot.Render(report.Columns[0]));
+        var ns = (System.Xml.Linq.XNamespace)"http://www.w3.org/2000/svg";
+        var edges = baseline.Columns[0].Bins!.Edges;
+        Assert.Equal(edges.Count, numeric.Descendants(ns + "line").Count(l => (string?)l.Attribute("class") == "frozen-edge"));
+        var current = numeric.Descendants(ns + "rect").Where(r => ((string?)r.Attribute("class"))?.StartsWith("bin current", StringComparison.Ordinal) == true).ToList();
+        Assert.Equal(edges.Count, current.Count); // every frozen bin plus the open bin above the range
+        Assert.Equal(1.0, current.Sum(r => double.Parse((string)r.Attribute("data-share")!, System.Globalization.CultureInfo.InvariantCulture)), 9);
+
+        var categorical = System.Xml.Linq.XDocument.Parse(DriftHistogramPlot.Render(report.Columns[1]));
+        var shares = categorical.Descendants(ns + "rect").Where(r => (string?)r.Attribute("class") == "category current")
+            .ToDictionary(r => (string)r.Attribute("data-category")!, r => double.Parse((string)r.Attribute("data-share")!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(0.3, shares["a"], 12);
+        Assert.Equal(0.7, shares["b"], 12);
+    }
 }
