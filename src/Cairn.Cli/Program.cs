@@ -16,4 +16,6 @@ root.Subcommands.Add(new TuneCommand(console).Build());
 root.Subcommands.Add(new AutoMlCommand(console).Build());
 root.Subcommands.Add(new BiasCommand(console).Build());
 root.Subcommands.Add(new ExplainCommand(console).Build());
+root.Subcommands.Add(new BaselineCommand(console).Build());
+root.Subcommands.Add(new DriftCommand(console).Build());
 return await root.Parse(args).InvokeAsync();
