@@ -2,8 +2,8 @@ namespace Cairn.Quality.Drift;
 
 /// <summary>
 /// Distances between two discrete distributions given as shares r (reference) and c (current) over the same bins or
-/// categories (docs: /shared/reference/monitoring.md §2). Inputs are not changed; the epsilon rule for empty bins is
-/// <see cref="FillZeros"/>, applied by the callers that the reference applies it for (PSI and KL only).
+/// categories (Evidently's definitions, see docs/quality.md). Inputs are not changed; the epsilon rule for empty bins is
+/// <see cref="FillZeros"/>, applied by the callers Evidently applies it for (PSI and KL only).
 /// </summary>
 public static class Divergences
 {

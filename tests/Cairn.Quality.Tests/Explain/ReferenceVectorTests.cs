@@ -2,7 +2,7 @@ using Cairn.Quality.Explain;
 
 namespace Cairn.Quality.Tests.Explain;
 
-/// <summary>The worked examples of reference/responsible-ai.md §6.2–6.4 with their exact expected numbers.</summary>
+/// <summary>Worked Kernel SHAP, TreeSHAP and PDP/ICE examples (computed with numpy, scipy and scikit-learn) with their exact expected numbers.</summary>
 public sealed class ReferenceVectorTests
 {
     private static readonly double[][] Background = [[1, 2, 3], [3, 0, 1], [2, 4, 2]];
