@@ -9,6 +9,7 @@
 #   invocations-16   MLflow POST /invocations {"inputs": [[30 floats]]}, 16 connections
 #   infer-16         OIP POST /v2/models/lr/infer, one FP32 [1, 30] input, 16 connections
 #   invocations-256  as invocations-16 with 256 connections, without batching
+#   rows1000-16      MLflow POST /invocations with 1,000 rows per request, 16 connections (rows/s = requests/s × 1000)
 #   batched-256      as invocations-256 against a server started with --max-batch-size 64
 # Besides wrk's numbers it reports the server's CPU time per request (from /proc/<pid>/stat), which other work on
 # the machine inflates less than throughput.
@@ -93,6 +94,7 @@ run ping-16 16 ping.lua /ping
 run invocations-16 16 invocations.lua /invocations
 run infer-16 16 infer.lua /v2/models/lr/infer
 run invocations-256 256 invocations.lua /invocations
+run rows1000-16 16 rows1000.lua /invocations
 stop_server
 
 start_server --max-batch-size 64
