@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using Cairn.Training.Datasets;
 using Parquet.Serialization;
+using Cairn.Training.Tests.Support;
 
 namespace Cairn.Quality.Tests.Bias;
 
@@ -37,7 +38,7 @@ public sealed class BiasCommandTests : IDisposable
         var json = Path.Combine(_folder, "bias.json");
         var html = Path.Combine(_folder, "bias.html");
 
-        var (code, stdout, stderr) = await BiasProcess.RunAsync("bias", "-i", WorkedExampleCsv(), "--facet", "team", "--facet-value", "d",
+        var (code, stdout, stderr) = await CairnProcess.RunAsync("bias", "-i", WorkedExampleCsv(), "--facet", "team", "--facet-value", "d",
             "--label", "hired", "--positive", "yes", "--predictions", "pred", "--group", "dept", "--json", json, "--html", html);
 
         Assert.True(code == 0, stderr);
@@ -78,7 +79,7 @@ public sealed class BiasCommandTests : IDisposable
                 CreditCsv.Write(CreditApplicants.Generate(new CreditApplicantOptions { Rows = 6000, Seed = 11, Bias = bias }), writer);
             }
 
-            var (code, stdout, stderr) = await BiasProcess.RunAsync("bias", "-i", data, "--facet", "gender", "--facet-value", "female", "--label", "approved", "--json", "-");
+            var (code, stdout, stderr) = await CairnProcess.RunAsync("bias", "-i", data, "--facet", "gender", "--facet-value", "female", "--label", "approved", "--json", "-");
             Assert.True(code == 0, stderr);
             return JsonDocument.Parse(stdout).RootElement;
         }
@@ -107,7 +108,7 @@ public sealed class BiasCommandTests : IDisposable
         }).ToList();
         await ParquetSerializer.SerializeAsync(rows, path, cancellationToken: TestContext.Current.CancellationToken);
 
-        var (code, stdout, stderr) = await BiasProcess.RunAsync("bias", "-i", path, "--facet", "Team", "--facet-value", "d", "--label", "Hired",
+        var (code, stdout, stderr) = await CairnProcess.RunAsync("bias", "-i", path, "--facet", "Team", "--facet-value", "d", "--label", "Hired",
             "--predictions", "Pred", "--group", "Dept", "--json", "-");
 
         Assert.True(code == 0, stderr);
@@ -143,7 +144,7 @@ public sealed class BiasCommandTests : IDisposable
         };
         args[option] = value;
 
-        var (code, stdout, stderr) = await BiasProcess.RunAsync(["bias", "-i", WorkedExampleCsv(), .. args.SelectMany(a => new[] { a.Key, a.Value })]);
+        var (code, stdout, stderr) = await CairnProcess.RunAsync(["bias", "-i", WorkedExampleCsv(), .. args.SelectMany(a => new[] { a.Key, a.Value })]);
 
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
@@ -169,7 +170,7 @@ public sealed class BiasCommandTests : IDisposable
 
         foreach (var (args, message) in cases)
         {
-            var (code, _, stderr) = await BiasProcess.RunAsync(["bias", .. args]);
+            var (code, _, stderr) = await CairnProcess.RunAsync(["bias", .. args]);
             Assert.True(code == 2, $"{string.Join(' ', args)} exited {code}: {stderr}");
             Assert.Contains(message, stderr, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);

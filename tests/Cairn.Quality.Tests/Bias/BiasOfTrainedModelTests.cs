@@ -3,6 +3,7 @@ using System.Text.Json;
 using Cairn.Client;
 using Cairn.Server.Tests.Infrastructure;
 using Cairn.Training.Datasets;
+using Cairn.Training.Tests.Support;
 
 namespace Cairn.Quality.Tests.Bias;
 
@@ -46,7 +47,7 @@ public sealed class BiasOfTrainedModelTests(CairnServer server) : IClassFixture<
             register_as: credit-{{{tag}}}
             """, TestContext.Current.CancellationToken);
 
-        var (code, stdout, stderr) = await BiasProcess.RunAsync(Tracking, "train", "-f", spec, "--json");
+        var (code, stdout, stderr) = await CairnProcess.RunAsync(Tracking, "train", "-f", spec, "--json");
         Assert.True(code == 0, $"cairn train exited {code}: {stderr}");
         var result = JsonDocument.Parse(stdout).RootElement;
         return (result.GetProperty("run_id").GetString()!, $"models:/credit-{tag}/1");
@@ -55,7 +56,7 @@ public sealed class BiasOfTrainedModelTests(CairnServer server) : IClassFixture<
     private async Task<JsonElement> BiasAsync(string model, string data, params string[] extra)
     {
         var json = Path.Combine(_folder, $"bias-{Guid.NewGuid():N}.json");
-        var (code, _, stderr) = await BiasProcess.RunAsync(Tracking, ["bias", "-m", model, "-i", data, "--facet", "gender", "--facet-value", "female",
+        var (code, _, stderr) = await CairnProcess.RunAsync(Tracking, ["bias", "-m", model, "-i", data, "--facet", "gender", "--facet-value", "female",
             "--label", "approved", "--json", json, .. extra]);
         Assert.True(code == 0, $"cairn bias exited {code}: {stderr}");
         var report = JsonDocument.Parse(await File.ReadAllTextAsync(json, TestContext.Current.CancellationToken)).RootElement;
@@ -128,7 +129,7 @@ public sealed class BiasOfTrainedModelTests(CairnServer server) : IClassFixture<
     {
         var csv = WriteCredit("few.csv", 200, 3, bias: 0);
 
-        var (code, _, stderr) = await BiasProcess.RunAsync(Tracking, "bias", "-i", csv, "--facet", "gender", "--facet-value", "female", "--label", "approved",
+        var (code, _, stderr) = await CairnProcess.RunAsync(Tracking, "bias", "-i", csv, "--facet", "gender", "--facet-value", "female", "--label", "approved",
             "--run", "0123456789abcdef0123456789abcdef");
 
         Assert.Equal(2, code);

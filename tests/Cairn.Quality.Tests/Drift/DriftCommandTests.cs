@@ -4,6 +4,7 @@ using System.Text.Json;
 using Cairn.Client;
 using Cairn.Contracts.Mlflow;
 using Cairn.Server.Tests.Infrastructure;
+using Cairn.Training.Tests.Support;
 
 namespace Cairn.Quality.Tests.Drift;
 
@@ -15,24 +16,7 @@ public sealed class DriftCommandTests(CairnServer server) : IClassFixture<CairnS
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("cairn-drift-cli").FullName;
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> Cairn(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cairn.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // A test must never reach a server the developer happens to run.
-        start.Environment.Remove("CAIRN_TRACKING_URI");
-        start.Environment.Remove("MLFLOW_TRACKING_URI");
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(180), TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Stdout, string Stderr)> Cairn(params string[] args) => CairnProcess.RunAsync(args);
 
     private string File(string name) => Path.Combine(_folder, name);
 

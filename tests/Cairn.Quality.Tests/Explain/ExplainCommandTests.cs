@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Cairn.Client;
 using Cairn.Server.Tests.Infrastructure;
+using Cairn.Training.Tests.Support;
 
 namespace Cairn.Quality.Tests.Explain;
 
@@ -19,9 +20,9 @@ public sealed class ExplainCommandTests(CairnServer server) : IClassFixture<Cair
     {
         var folder = Directory.CreateTempSubdirectory("cairn-explain-job-").FullName;
         var spec = Path.Combine(folder, "job.yaml");
-        await File.WriteAllTextAsync(spec, edit(await File.ReadAllTextAsync(Path.Combine(CairnCli.RepositoryRoot, "examples", "training", example))));
+        await File.WriteAllTextAsync(spec, edit(await File.ReadAllTextAsync(Path.Combine(CairnProcess.RepositoryRoot, "examples", "training", example))));
         var name = Unique("explain");
-        var (code, stdout, stderr) = await CairnCli.RunAsync(Tracking, "train", "-f", spec, "--experiment", Unique("explain"), "--register-as", name, "--json");
+        var (code, stdout, stderr) = await CairnProcess.RunAsync(Tracking, "train", "-f", spec, "--experiment", Unique("explain"), "--register-as", name, "--json");
         Assert.True(code == 0, $"cairn train exited {code}: {stderr}");
         return (JsonDocument.Parse(stdout).RootElement.GetProperty("run_id").GetString()!, name);
     }
@@ -45,7 +46,7 @@ public sealed class ExplainCommandTests(CairnServer server) : IClassFixture<Cair
         var output = Directory.CreateTempSubdirectory("cairn-explain-out-").FullName;
         string json = Path.Combine(output, "credit.json"), html = Path.Combine(output, "credit.html");
 
-        var (code, stdout, stderr) = await CairnCli.RunAsync(Tracking, "explain", "-m", $"models:/{model}/1", "-i", data, "--rows", "400",
+        var (code, stdout, stderr) = await CairnProcess.RunAsync(Tracking, "explain", "-m", $"models:/{model}/1", "-i", data, "--rows", "400",
             "--json", json, "--html", html, "--run", runId);
 
         Assert.True(code == 0, $"cairn explain exited {code}: {stderr}");
@@ -92,7 +93,7 @@ public sealed class ExplainCommandTests(CairnServer server) : IClassFixture<Cair
         await File.WriteAllLinesAsync(data, [header, .. lines]);
         var output = Directory.CreateTempSubdirectory("cairn-explain-out-").FullName;
 
-        var tree = await CairnCli.RunAsync(Tracking, "explain", "-m", $"models:/{model}/latest", "-i", data,
+        var tree = await CairnProcess.RunAsync(Tracking, "explain", "-m", $"models:/{model}/latest", "-i", data,
             "--row-ids", "0,5,10", "--json", Path.Combine(output, "tree.json"), "--html", Path.Combine(output, "tree.html"));
         Assert.True(tree.ExitCode == 0, tree.Stderr);
         var treeJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "tree.json"))).RootElement;
@@ -103,7 +104,7 @@ public sealed class ExplainCommandTests(CairnServer server) : IClassFixture<Cair
         var html = await File.ReadAllTextAsync(Path.Combine(output, "tree.html"));
         Assert.Equal(3, CountOf(html, "class=\"expected\""));
 
-        var kernel = await CairnCli.RunAsync(Tracking, "explain", "-m", $"models:/{model}/1", "-i", data, "--method", "kernel", "--rows", "2",
+        var kernel = await CairnProcess.RunAsync(Tracking, "explain", "-m", $"models:/{model}/1", "-i", data, "--method", "kernel", "--rows", "2",
             "--background", "10", "--json", Path.Combine(output, "kernel.json"));
         Assert.True(kernel.ExitCode == 0, kernel.Stderr);
         var kernelJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "kernel.json"))).RootElement;
@@ -117,7 +118,7 @@ public sealed class ExplainCommandTests(CairnServer server) : IClassFixture<Cair
     {
         var folder = await TrainedModels.BostonAsync("sdca", "{}");
         var json = Path.Combine(Directory.CreateTempSubdirectory("cairn-explain-out-").FullName, "sdca.json");
-        var (code, _, stderr) = await CairnCli.RunAsync("explain", "-m", folder, "-i", TrainedModels.Boston, "--rows", "3", "--json", json);
+        var (code, _, stderr) = await CairnProcess.RunAsync("explain", "-m", folder, "-i", TrainedModels.Boston, "--rows", "3", "--json", json);
 
         // The Boston file's first line holds counts, not the header: a clear refusal, not a crash.
         Assert.Equal(2, code);
@@ -125,7 +126,7 @@ public sealed class ExplainCommandTests(CairnServer server) : IClassFixture<Cair
 
         var csv = Path.Combine(Path.GetDirectoryName(json)!, "boston.csv");
         await File.WriteAllLinesAsync(csv, (await File.ReadAllLinesAsync(TrainedModels.Boston)).Skip(1));
-        (code, _, stderr) = await CairnCli.RunAsync("explain", "-m", folder, "-i", csv, "--rows", "3", "--background", "25", "--json", json);
+        (code, _, stderr) = await CairnProcess.RunAsync("explain", "-m", folder, "-i", csv, "--rows", "3", "--background", "25", "--json", json);
         Assert.True(code == 0, stderr);
         var result = JsonDocument.Parse(await File.ReadAllTextAsync(json)).RootElement;
         Assert.Equal("kernel", result.GetProperty("method").GetString());
@@ -156,7 +157,7 @@ public sealed class ExplainCommandTests(CairnServer server) : IClassFixture<Cair
         await File.WriteAllLinesAsync(boston, (await File.ReadAllLinesAsync(TrainedModels.Boston)).Skip(1));
         var resolved = args.Select(a => a.Replace("{model}", model).Replace("{linear}", linear).Replace("{credit}", TrainedModels.CreditCsvPath).Replace("{boston}", boston)).ToArray();
 
-        var (code, stdout, stderr) = await CairnCli.RunAsync(["explain", .. resolved]);
+        var (code, stdout, stderr) = await CairnProcess.RunAsync(["explain", .. resolved]);
 
         Assert.Equal(2, code);
         Assert.Contains(message, stderr, StringComparison.Ordinal);
