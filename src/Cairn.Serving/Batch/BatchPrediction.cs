@@ -66,7 +66,7 @@ public static class BatchPrediction
             failed += output.Errors.Count;
             foreach (var error in output.Errors)
             {
-                errorReport?.WriteLine($"{error.Row},{Quote(error.Message)}");
+                errorReport?.WriteLine($"{error.Row},{CsvPredictionWriter.Quote(error.Message)}");
                 if (firstErrors.Count < 10)
                 {
                     firstErrors.Add(error);
@@ -146,7 +146,4 @@ public static class BatchPrediction
             chunks.Complete(error);
         }
     }
-
-    private static string Quote(string text) =>
-        text.AsSpan().IndexOfAny(",\"\r\n") < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

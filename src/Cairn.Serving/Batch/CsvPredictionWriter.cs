@@ -89,6 +89,7 @@ public sealed class CsvPredictionWriter(string path) : IPredictionWriter
         }
     }
 
-    private static string Quote(string text) =>
+    /// <summary>RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.</summary>
+    internal static string Quote(string text) =>
         text.AsSpan().IndexOfAny(",\"\r\n") < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

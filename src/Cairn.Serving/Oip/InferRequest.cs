@@ -29,25 +29,8 @@ internal sealed record InferRequest(string? Id, IReadOnlyList<InferInput> Inputs
             throw new InputException("The request needs a non-empty \"inputs\" list.");
         }
 
-        var inputs = new List<InferInput>();
-        foreach (var input in inputsJson.EnumerateArray())
-        {
-            var read = ReadInput(input, model);
-            if (inputs.Any(i => i.Meta.Name == read.Meta.Name))
-            {
-                throw new InputException($"Input '{read.Meta.Name}' is given twice.");
-            }
-
-            inputs.Add(read);
-        }
-
-        var missing = model.Interface.Inputs.Where(m => m.Column is not { Required: false } && inputs.All(i => !ReferenceEquals(i.Meta, m))).Select(m => $"'{m.Name}'").ToList();
-        if (missing.Count > 0)
-        {
-            throw new InputException($"Missing input{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} for model '{model.Name}'.");
-        }
-
-        return new InferRequest(id, inputs, ReadOutputs(body, model));
+        var inputs = inputsJson.EnumerateArray().Select(input => ReadInput(input, model)).ToList();
+        return Complete(id, inputs, ReadOutputs(body), model);
     }
 
     /// <summary>
@@ -56,15 +39,7 @@ internal sealed record InferRequest(string? Id, IReadOnlyList<InferInput> Inputs
     /// </summary>
     public static InferInput FromParts(ServedModel model, string name, string datatypeName, long[] shape, Func<ElementType, Array> data)
     {
-        var meta = model.Interface.FindInput(name)
-            ?? throw new InputException($"Unknown input '{name}'; model '{model.Name}' takes {string.Join(", ", model.Interface.Inputs.Select(i => $"'{i.Name}'"))}.");
-        var datatype = ElementTypes.FromOipName(datatypeName)
-            ?? throw new InputException($"Input '{name}' has {(datatypeName.Length == 0 ? "no datatype" : $"unknown datatype '{datatypeName}'")}.");
-        if (datatype != meta.Type)
-        {
-            throw new InputException($"Input '{name}' has datatype {datatype.OipName()}; model '{model.Name}' takes {meta.Type.OipName()}.");
-        }
-
+        var (meta, datatype) = Resolve(model, name, datatypeName.Length == 0 ? null : datatypeName);
         if (shape.Any(d => d < 0))
         {
             throw new InputException($"Input '{name}' has an invalid shape: dimensions must be non-negative integers.");
@@ -105,6 +80,21 @@ internal sealed record InferRequest(string? Id, IReadOnlyList<InferInput> Inputs
         return new InferRequest(id, inputs, outputs);
     }
 
+    /// <summary>The model's input by name, and the declared datatype, which must be the input's.</summary>
+    private static (TensorMetadata Meta, ElementType Type) Resolve(ServedModel model, string name, string? datatypeName)
+    {
+        var meta = model.Interface.FindInput(name)
+            ?? throw new InputException($"Unknown input '{name}'; model '{model.Name}' takes {string.Join(", ", model.Interface.Inputs.Select(i => $"'{i.Name}'"))}.");
+        var datatype = ElementTypes.FromOipName(datatypeName)
+            ?? throw new InputException($"Input '{name}' has {(datatypeName is null ? "no datatype" : $"unknown datatype '{datatypeName}'")}.");
+        if (datatype != meta.Type)
+        {
+            throw new InputException($"Input '{name}' has datatype {datatype.OipName()}; model '{model.Name}' takes {meta.Type.OipName()}.");
+        }
+
+        return (meta, datatype);
+    }
+
     private static InferInput ReadInput(JsonElement input, ServedModel model)
     {
         if (input.ValueKind != JsonValueKind.Object || !input.TryGetProperty("name", out var nameJson) || nameJson.ValueKind != JsonValueKind.String)
@@ -113,15 +103,8 @@ internal sealed record InferRequest(string? Id, IReadOnlyList<InferInput> Inputs
         }
 
         var name = nameJson.GetString()!;
-        var meta = model.Interface.FindInput(name)
-            ?? throw new InputException($"Unknown input '{name}'; model '{model.Name}' takes {string.Join(", ", model.Interface.Inputs.Select(i => $"'{i.Name}'"))}.");
         var datatypeName = input.TryGetProperty("datatype", out var datatypeJson) && datatypeJson.ValueKind == JsonValueKind.String ? datatypeJson.GetString() : null;
-        var datatype = ElementTypes.FromOipName(datatypeName)
-            ?? throw new InputException($"Input '{name}' has {(datatypeName is null ? "no datatype" : $"unknown datatype '{datatypeName}'")}.");
-        if (datatype != meta.Type)
-        {
-            throw new InputException($"Input '{name}' has datatype {datatype.OipName()}; model '{model.Name}' takes {meta.Type.OipName()}.");
-        }
+        var (meta, datatype) = Resolve(model, name, datatypeName);
 
         var shape = ReadShape(input, name);
         if (!input.TryGetProperty("data", out var data))
@@ -189,7 +172,7 @@ internal sealed record InferRequest(string? Id, IReadOnlyList<InferInput> Inputs
         }
     }
 
-    private static List<string>? ReadOutputs(JsonElement body, ServedModel model)
+    private static List<string>? ReadOutputs(JsonElement body)
     {
         if (!body.TryGetProperty("outputs", out var outputsJson))
         {
@@ -209,13 +192,7 @@ internal sealed record InferRequest(string? Id, IReadOnlyList<InferInput> Inputs
                 throw new InputException("Every requested output needs a \"name\" string.");
             }
 
-            var text = name.GetString()!;
-            if (model.Interface.Outputs.Count > 0 && model.Interface.Outputs.All(o => o.Name != text))
-            {
-                throw new InputException($"Unknown output '{text}'; model '{model.Name}' returns {string.Join(", ", model.Interface.Outputs.Select(o => $"'{o.Name}'"))}.");
-            }
-
-            names.Add(text);
+            names.Add(name.GetString()!);
         }
 
         return names;
