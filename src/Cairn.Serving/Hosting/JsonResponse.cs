@@ -21,11 +21,11 @@ internal static class JsonResponse
         return WriteAsync(context, status, buffer);
     }
 
-    public static Task WriteAsync(HttpContext context, int status, ArrayBufferWriter<byte> body)
+    public static Task WriteAsync(HttpContext context, int status, ArrayBufferWriter<byte> body, string contentType = "application/json")
     {
         var response = context.Response;
         response.StatusCode = status;
-        response.ContentType = "application/json";
+        response.ContentType = contentType;
         response.ContentLength = body.WrittenCount;
         return response.Body.WriteAsync(body.WrittenMemory).AsTask();
     }

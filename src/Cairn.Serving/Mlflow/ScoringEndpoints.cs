@@ -79,22 +79,16 @@ internal static class ScoringEndpoints
 
         try
         {
-            using var document = kind == ContentTypes.Kind.Json
-                ? await JsonDocument.ParseAsync(context.Request.Body, DocumentOptions, context.RequestAborted)
-                : await ReadCsvAsync(context, model);
-            var input = ScoringRequestReader.Read(document.RootElement);
             var body = new ArrayBufferWriter<byte>(256);
-            if (model.Interface.IsColumnBased)
+            if (kind == ContentTypes.Kind.Json)
             {
-                var output = await ModelInvoker.PredictAsync(model, ColumnBinder.Bind(input, model.Model.Signature.Inputs.Columns));
-                using var writer = new Utf8JsonWriter(body, JsonResponse.Options);
-                PredictionsWriter.Write(writer, output);
+                using var json = await PooledBody.ReadAsync(context.Request, context.RequestAborted);
+                await ScoreJsonAsync(body, json, model);
             }
             else
             {
-                var outputs = await ModelInvoker.PredictAsync(model, TensorBinder.Bind(input, model.Interface.Inputs));
-                using var writer = new Utf8JsonWriter(body, JsonResponse.Options);
-                PredictionsWriter.Write(writer, outputs, input is ColumnsInput { IsDataFrame: true } frame ? frame.RowCount : null);
+                using var document = await ReadCsvAsync(context, model);
+                await ScoreAsync(body, ScoringRequestReader.Read(document.RootElement), model);
             }
 
             await JsonResponse.WriteAsync(context, StatusCodes.Status200OK, body);
@@ -119,6 +113,44 @@ internal static class ScoringEndpoints
             ServingLog.PredictFailed(logger, model.Name, error.InnerException!);
             return await ErrorAsync(context, StatusCodes.Status400BadRequest, "BAD_REQUEST",
                 $"Encountered an unexpected error while evaluating the model. Verify that the input is compatible with the model for inference. {error.Message}");
+        }
+    }
+
+    /// <summary>The streaming reader takes the common numeric payloads; the document reader everything else.</summary>
+    private static async Task ScoreJsonAsync(ArrayBufferWriter<byte> body, PooledBody json, ServedModel model)
+    {
+        if (ScoringRequestStream.TryReadTensor(json.Span, model) is { } tensor)
+        {
+            var outputs = await ModelInvoker.PredictAsync(model, [tensor]);
+            using var writer = new Utf8JsonWriter(body, JsonResponse.Options);
+            PredictionsWriter.Write(writer, outputs, null);
+        }
+        else if (ScoringRequestStream.TryReadFrame(json.Span, model) is { } frame)
+        {
+            var output = await ModelInvoker.PredictAsync(model, frame);
+            using var writer = new Utf8JsonWriter(body, JsonResponse.Options);
+            PredictionsWriter.Write(writer, output);
+        }
+        else
+        {
+            using var document = JsonDocument.Parse(json.Memory, DocumentOptions);
+            await ScoreAsync(body, ScoringRequestReader.Read(document.RootElement), model);
+        }
+    }
+
+    private static async Task ScoreAsync(ArrayBufferWriter<byte> body, ScoringInput input, ServedModel model)
+    {
+        if (model.Interface.IsColumnBased)
+        {
+            var output = await ModelInvoker.PredictAsync(model, ColumnBinder.Bind(input, model.Model.Signature.Inputs.Columns));
+            using var writer = new Utf8JsonWriter(body, JsonResponse.Options);
+            PredictionsWriter.Write(writer, output);
+        }
+        else
+        {
+            var outputs = await ModelInvoker.PredictAsync(model, TensorBinder.Bind(input, model.Interface.Inputs));
+            using var writer = new Utf8JsonWriter(body, JsonResponse.Options);
+            PredictionsWriter.Write(writer, outputs, input is ColumnsInput { IsDataFrame: true } frame ? frame.RowCount : null);
         }
     }
 

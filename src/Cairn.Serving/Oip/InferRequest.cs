@@ -10,8 +10,21 @@ internal sealed record InferInput(TensorMetadata Meta, long[] Shape, Array Data)
 /// <summary>An Open Inference Protocol inference request, validated against the model's inputs and outputs.</summary>
 internal sealed record InferRequest(string? Id, IReadOnlyList<InferInput> Inputs, IReadOnlyList<string>? Outputs)
 {
-    /// <summary>Applies the protocol's rules; every violation is an <see cref="InputException"/> naming the input.</summary>
-    public static InferRequest Read(JsonElement body, ServedModel model)
+    private static readonly HashSet<string> EmptyNames = [];
+
+    /// <summary>Outputs to return as binary tensor data (the binary tensor data extension); empty: all as JSON.</summary>
+    public IReadOnlySet<string> BinaryOutputs { get; init; } = EmptyNames;
+
+    /// <summary>The request's <c>parameters.binary_data_output</c>: every output as binary tensor data.</summary>
+    public bool AllOutputsBinary { get; init; }
+
+    public bool IsBinaryOutput(string name) => AllOutputsBinary || BinaryOutputs.Contains(name);
+
+    /// <summary>
+    /// Applies the protocol's rules; every violation is an <see cref="InputException"/> naming the input. With
+    /// <paramref name="binary"/> (the bytes after the JSON header), inputs may carry their data there instead.
+    /// </summary>
+    public static InferRequest Read(JsonElement body, ServedModel model, BinarySection? binary = null)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
@@ -29,8 +42,14 @@ internal sealed record InferRequest(string? Id, IReadOnlyList<InferInput> Inputs
             throw new InputException("The request needs a non-empty \"inputs\" list.");
         }
 
-        var inputs = inputsJson.EnumerateArray().Select(input => ReadInput(input, model)).ToList();
-        return Complete(id, inputs, ReadOutputs(body), model);
+        var inputs = inputsJson.EnumerateArray().Select(input => ReadInput(input, model, binary)).ToList();
+        binary?.CheckAllTaken();
+        var (outputs, binaryOutputs) = ReadOutputs(body);
+        return Complete(id, inputs, outputs, model) with
+        {
+            BinaryOutputs = binaryOutputs,
+            AllOutputsBinary = body.TryGetProperty("parameters", out var parameters) && BinaryTensorData.Flag(parameters, "binary_data_output", "the request's parameters"),
+        };
     }
 
     /// <summary>
@@ -95,7 +114,7 @@ internal sealed record InferRequest(string? Id, IReadOnlyList<InferInput> Inputs
         return (meta, datatype);
     }
 
-    private static InferInput ReadInput(JsonElement input, ServedModel model)
+    private static InferInput ReadInput(JsonElement input, ServedModel model, BinarySection? binary)
     {
         if (input.ValueKind != JsonValueKind.Object || !input.TryGetProperty("name", out var nameJson) || nameJson.ValueKind != JsonValueKind.String)
         {
@@ -107,13 +126,25 @@ internal sealed record InferRequest(string? Id, IReadOnlyList<InferInput> Inputs
         var (meta, datatype) = Resolve(model, name, datatypeName);
 
         var shape = ReadShape(input, name);
+        var count = shape.Aggregate(1L, (a, b) => a * b);
+        if (BinaryTensorData.Size(input, name) is { } size)
+        {
+            if (input.TryGetProperty("data", out _))
+            {
+                throw new InputException($"Input '{name}' has both \"data\" and parameters.binary_data_size; give one of them.");
+            }
+
+            var values = BinaryTensorData.ReadInput(binary, size, datatype, shape, name);
+            CheckShape(meta, shape);
+            return new InferInput(meta, shape, values);
+        }
+
         if (!input.TryGetProperty("data", out var data))
         {
             throw new InputException($"Input '{name}' has no \"data\".");
         }
 
         var leaves = TensorJson.Flatten(data);
-        var count = shape.Aggregate(1L, (a, b) => a * b);
         if (leaves.Count != count)
         {
             throw new InputException($"Input '{name}' has shape [{string.Join(", ", shape)}], which holds {count} elements, but its data has {leaves.Count}.");
@@ -172,11 +203,12 @@ internal sealed record InferRequest(string? Id, IReadOnlyList<InferInput> Inputs
         }
     }
 
-    private static List<string>? ReadOutputs(JsonElement body)
+    private static (List<string>? Names, HashSet<string> Binary) ReadOutputs(JsonElement body)
     {
+        var binary = new HashSet<string>(StringComparer.Ordinal);
         if (!body.TryGetProperty("outputs", out var outputsJson))
         {
-            return null;
+            return (null, binary);
         }
 
         if (outputsJson.ValueKind != JsonValueKind.Array)
@@ -193,8 +225,12 @@ internal sealed record InferRequest(string? Id, IReadOnlyList<InferInput> Inputs
             }
 
             names.Add(name.GetString()!);
+            if (output.TryGetProperty("parameters", out var parameters) && BinaryTensorData.Flag(parameters, "binary_data", $"output '{name.GetString()}'"))
+            {
+                binary.Add(name.GetString()!);
+            }
         }
 
-        return names;
+        return (names, binary);
     }
 }

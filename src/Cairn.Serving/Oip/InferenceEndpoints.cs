@@ -34,6 +34,7 @@ internal static class InferenceEndpoints
             w.WriteString("name", "cairn");
             w.WriteString("version", version);
             w.WriteStartArray("extensions");
+            w.WriteStringValue(BinaryTensorData.Extension);
             w.WriteEndArray();
             w.WriteEndObject();
         }));
@@ -138,16 +139,10 @@ internal static class InferenceEndpoints
     {
         try
         {
-            using var document = await JsonDocument.ParseAsync(context.Request.Body, DocumentOptions, context.RequestAborted);
-            var request = InferRequest.Read(document.RootElement, model);
+            using var body = await PooledBody.ReadAsync(context.Request, context.RequestAborted);
+            var request = Read(context.Request, body, model);
             var outputs = await InferRunner.RunAsync(model, request);
-            var body = new ArrayBufferWriter<byte>(256);
-            using (var w = new Utf8JsonWriter(body, JsonResponse.Options))
-            {
-                WriteResponse(w, model, request.Id, outputs);
-            }
-
-            await JsonResponse.WriteAsync(context, 200, body);
+            await WriteResponseAsync(context, model, request, outputs);
             return 200;
         }
         catch (JsonException error)
@@ -169,7 +164,53 @@ internal static class InferenceEndpoints
         }
     }
 
-    private static void WriteResponse(Utf8JsonWriter w, ServedModel model, string? id, List<InferOutput> outputs)
+    /// <summary>
+    /// A JSON request goes the streaming way, falling back to the document reader for what that does not take; a
+    /// request with binary tensor data has its (small) JSON header read as a document.
+    /// </summary>
+    private static InferRequest Read(HttpRequest http, PooledBody body, ServedModel model)
+    {
+        if (BinaryTensorData.HeaderLength(http, body.Length) is { } headerLength)
+        {
+            using var header = JsonDocument.Parse(body.Memory[..headerLength], DocumentOptions);
+            return InferRequest.Read(header.RootElement, model, new BinarySection(body.Memory[headerLength..]));
+        }
+
+        if (InferRequestStream.TryRead(body.Span, model) is { } request)
+        {
+            return request;
+        }
+
+        using var document = JsonDocument.Parse(body.Memory, DocumentOptions);
+        return InferRequest.Read(document.RootElement, model);
+    }
+
+    /// <summary>JSON, or with binary outputs the JSON header followed by their raw bytes in output order.</summary>
+    private static Task WriteResponseAsync(HttpContext context, ServedModel model, InferRequest request, List<InferOutput> outputs)
+    {
+        var blobs = outputs.Select(o => request.IsBinaryOutput(o.Name) ? RawTensor.ToBytes(o.Data) : null).ToList();
+        var body = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(body, JsonResponse.Options))
+        {
+            WriteResponse(w, model, request.Id, outputs, blobs);
+        }
+
+        if (blobs.All(b => b is null))
+        {
+            return JsonResponse.WriteAsync(context, 200, body);
+        }
+
+        var headerLength = body.WrittenCount;
+        foreach (var blob in blobs.OfType<byte[]>())
+        {
+            body.Write(blob);
+        }
+
+        context.Response.Headers[BinaryTensorData.HeaderName] = headerLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return JsonResponse.WriteAsync(context, 200, body, BinaryTensorData.ContentType);
+    }
+
+    private static void WriteResponse(Utf8JsonWriter w, ServedModel model, string? id, List<InferOutput> outputs, List<byte[]?> blobs)
     {
         w.WriteStartObject();
         w.WriteString("model_name", model.Name);
@@ -184,8 +225,9 @@ internal static class InferenceEndpoints
         }
 
         w.WriteStartArray("outputs");
-        foreach (var output in outputs)
+        for (var o = 0; o < outputs.Count; o++)
         {
+            var output = outputs[o];
             w.WriteStartObject();
             w.WriteString("name", output.Name);
             w.WriteString("datatype", output.Type.OipName());
@@ -196,8 +238,18 @@ internal static class InferenceEndpoints
             }
 
             w.WriteEndArray();
-            w.WritePropertyName("data");
-            ValueJson.WriteRange(w, output.Data, 0, output.Data.Length);
+            if (blobs[o] is { } blob)
+            {
+                w.WriteStartObject("parameters");
+                w.WriteNumber("binary_data_size", blob.Length);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WritePropertyName("data");
+                ValueJson.WriteRange(w, output.Data, 0, output.Data.Length);
+            }
+
             w.WriteEndObject();
         }
 
