@@ -45,7 +45,13 @@ internal sealed class ServeCommand(IConsoleOutput console)
 
     private readonly Option<string> _payloadLog = new("--payload-log")
     {
-        Description = "Log prediction requests and responses to JSONL files under this folder (<dir>/<model>/<date>/payloads-<hour>.jsonl, UTC).",
+        Description = "Log prediction requests and responses under this folder (<dir>/<model>/<date>/payloads-<hour>.jsonl, UTC; see --payload-log-format).",
+    };
+
+    private readonly Option<string> _payloadLogFormat = new("--payload-log-format")
+    {
+        Description = "Payload log files: jsonl (one record per request, bodies as sent; the default) or parquet (one row per scored row: "
+            + "timestamp, model, version, request id, each input feature and each prediction as columns; a file per model and UTC hour, readable once closed).",
     };
 
     private readonly Option<double?> _payloadSampleRate = new("--payload-sample-rate") { Description = "Share of prediction requests logged with --payload-log, 0 to 1 (default 1)." };
@@ -67,6 +73,8 @@ internal sealed class ServeCommand(IConsoleOutput console)
         command.Options.Add(_grpcPort);
         command.Options.Add(_pollInterval);
         command.Options.Add(_payloadLog);
+        _payloadLogFormat.AcceptOnlyFromAmong("jsonl", "parquet");
+        command.Options.Add(_payloadLogFormat);
         command.Options.Add(_payloadSampleRate);
         command.Options.Add(_trackingUri);
         command.SetAction(ExecuteAsync);
@@ -110,6 +118,7 @@ internal sealed class ServeCommand(IConsoleOutput console)
         AddSetting(args, "Serving:Batching:MaxLatencyMs", result.GetValue(_maxLatency)?.ToString(CultureInfo.InvariantCulture));
         AddSetting(args, "Serving:PayloadLog:Directory", result.GetValue(_payloadLog) is { } log ? Path.GetFullPath(log) : null);
         AddSetting(args, "Serving:PayloadLog:SampleRate", result.GetValue(_payloadSampleRate)?.ToString(CultureInfo.InvariantCulture));
+        AddSetting(args, "Serving:PayloadLog:Format", result.GetValue(_payloadLogFormat));
         AddSetting(args, "Serving:GrpcPort", result.GetValue(_grpcPort)?.ToString(CultureInfo.InvariantCulture));
         AddSetting(args, "Serving:PollIntervalSeconds", result.GetValue(_pollInterval)?.ToString(CultureInfo.InvariantCulture));
         try

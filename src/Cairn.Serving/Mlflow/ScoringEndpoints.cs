@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Cairn.Models.Data;
 using Cairn.Serving.Data;
 using Cairn.Serving.Hosting;
 using Cairn.Serving.Metrics;
@@ -83,12 +84,12 @@ internal static class ScoringEndpoints
             if (kind == ContentTypes.Kind.Json)
             {
                 using var json = await PooledBody.ReadAsync(context.Request, context.RequestAborted);
-                await ScoreJsonAsync(body, json, model);
+                await ScoreJsonAsync(context, body, json, model);
             }
             else
             {
                 using var document = await ReadCsvAsync(context, model);
-                await ScoreAsync(body, ScoringRequestReader.Read(document.RootElement), model);
+                await ScoreAsync(context, body, ScoringRequestReader.Read(document.RootElement), model);
             }
 
             await JsonResponse.WriteAsync(context, StatusCodes.Status200OK, body);
@@ -117,7 +118,7 @@ internal static class ScoringEndpoints
     }
 
     /// <summary>The streaming reader takes the common numeric payloads; the document reader everything else.</summary>
-    private static async Task ScoreJsonAsync(ArrayBufferWriter<byte> body, PooledBody json, ServedModel model)
+    private static async Task ScoreJsonAsync(HttpContext context, ArrayBufferWriter<byte> body, PooledBody json, ServedModel model)
     {
         if (ScoringRequestStream.TryReadTensor(json.Span, model) is { } tensor)
         {
@@ -127,22 +128,22 @@ internal static class ScoringEndpoints
         }
         else if (ScoringRequestStream.TryReadFrame(json.Span, model) is { } frame)
         {
-            var output = await ModelInvoker.PredictAsync(model, frame);
+            var output = await PredictFrameAsync(context, model, frame);
             using var writer = new Utf8JsonWriter(body, JsonResponse.Options);
             PredictionsWriter.Write(writer, output);
         }
         else
         {
             using var document = JsonDocument.Parse(json.Memory, DocumentOptions);
-            await ScoreAsync(body, ScoringRequestReader.Read(document.RootElement), model);
+            await ScoreAsync(context, body, ScoringRequestReader.Read(document.RootElement), model);
         }
     }
 
-    private static async Task ScoreAsync(ArrayBufferWriter<byte> body, ScoringInput input, ServedModel model)
+    private static async Task ScoreAsync(HttpContext context, ArrayBufferWriter<byte> body, ScoringInput input, ServedModel model)
     {
         if (model.Interface.IsColumnBased)
         {
-            var output = await ModelInvoker.PredictAsync(model, ColumnBinder.Bind(input, model.Model.Signature.Inputs.Columns));
+            var output = await PredictFrameAsync(context, model, ColumnBinder.Bind(input, model.Model.Signature.Inputs.Columns));
             using var writer = new Utf8JsonWriter(body, JsonResponse.Options);
             PredictionsWriter.Write(writer, output);
         }
@@ -152,6 +153,14 @@ internal static class ScoringEndpoints
             using var writer = new Utf8JsonWriter(body, JsonResponse.Options);
             PredictionsWriter.Write(writer, outputs, input is ColumnsInput { IsDataFrame: true } frame ? frame.RowCount : null);
         }
+    }
+
+    /// <summary>Predicts, keeping the rows and predictions for the payload log.</summary>
+    private static async Task<Frame> PredictFrameAsync(HttpContext context, ServedModel model, Frame input)
+    {
+        var output = await ModelInvoker.PredictAsync(model, input);
+        context.Items[PayloadLogMiddleware.FramesItem] = new PayloadFrames(input, output);
+        return output;
     }
 
     private static async Task<JsonDocument> ReadCsvAsync(HttpContext context, ServedModel model)

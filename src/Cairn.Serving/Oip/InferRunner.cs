@@ -11,9 +11,10 @@ internal sealed record InferOutput(string Name, ElementType Type, long[] Shape, 
 /// <summary>Runs a validated request: column models get a frame (one input per column), tensor models their tensors.</summary>
 internal static class InferRunner
 {
-    public static async Task<List<InferOutput>> RunAsync(ServedModel model, InferRequest request)
+    /// <param name="scored">Told the frame a column model scored and its predictions (for the payload log).</param>
+    public static async Task<List<InferOutput>> RunAsync(ServedModel model, InferRequest request, Action<Frame, Frame>? scored = null)
     {
-        var outputs = model.Interface.IsColumnBased ? await RunColumnsAsync(model, request) : await RunTensorsAsync(model, request);
+        var outputs = model.Interface.IsColumnBased ? await RunColumnsAsync(model, request, scored) : await RunTensorsAsync(model, request);
         if (request.Outputs is { } wanted)
         {
             var unknown = wanted.FirstOrDefault(w => outputs.All(o => o.Name != w));
@@ -34,7 +35,7 @@ internal static class InferRunner
         return (await ModelInvoker.PredictAsync(model, tensors)).Select(t => new InferOutput(t.Name, TypeOf(t.Data, t.Name), t.Shape, t.Data)).ToList();
     }
 
-    private static async Task<List<InferOutput>> RunColumnsAsync(ServedModel model, InferRequest request)
+    private static async Task<List<InferOutput>> RunColumnsAsync(ServedModel model, InferRequest request, Action<Frame, Frame>? scored)
     {
         var rows = request.Inputs.Select(i => i.Shape[0]).Distinct().ToList();
         if (rows.Count > 1)
@@ -44,6 +45,7 @@ internal static class InferRunner
 
         var frame = new Frame(request.Inputs.Select(ToColumn).ToList());
         var output = await ModelInvoker.PredictAsync(model, frame);
+        scored?.Invoke(frame, output);
         return output.Columns.Select(ToOutput).ToList();
     }
 

@@ -141,7 +141,7 @@ internal static class InferenceEndpoints
         {
             using var body = await PooledBody.ReadAsync(context.Request, context.RequestAborted);
             var request = Read(context.Request, body, model);
-            var outputs = await InferRunner.RunAsync(model, request);
+            var outputs = await InferRunner.RunAsync(model, request, (input, output) => context.Items[PayloadLogMiddleware.FramesItem] = new PayloadFrames(input, output));
             await WriteResponseAsync(context, model, request, outputs);
             return 200;
         }

@@ -15,6 +15,9 @@ internal static class PayloadLogMiddleware
     /// <summary>Set by the prediction endpoints: the model that answered the request.</summary>
     public const string ModelItem = "cairn.served_model";
 
+    /// <summary>Set by the prediction endpoints for column models: the rows scored and the predictions (<see cref="PayloadFrames"/>).</summary>
+    public const string FramesItem = "cairn.payload_frames";
+
     public static IApplicationBuilder UsePayloadLog(this IApplicationBuilder app)
     {
         var writer = app.ApplicationServices.GetService<PayloadLogWriter>();
@@ -51,7 +54,7 @@ internal static class PayloadLogMiddleware
             {
                 writer.Enqueue(new PayloadRecord(time, context.TraceIdentifier, model.Name, model.Version, IsOip(context.Request) ? "oip" : "mlflow",
                     context.Request.Path, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-                    context.Request.ContentType, request.ToArray(), response.ToArray()));
+                    context.Request.ContentType, request.ToArray(), response.ToArray(), context.Items[FramesItem] as PayloadFrames));
             }
         });
     }

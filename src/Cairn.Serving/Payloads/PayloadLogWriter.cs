@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -8,19 +5,22 @@ using Microsoft.Extensions.Options;
 namespace Cairn.Serving.Payloads;
 
 /// <summary>
-/// Appends payload records to JSONL files off the request path: requests only enqueue, this service writes. One file
-/// per model and UTC hour, so monitoring jobs can pick up whole hours. A full queue drops records and counts them.
+/// Writes payload records off the request path: requests only enqueue, this service writes them to JSONL or Parquet
+/// files, one per model and UTC hour, so monitoring jobs can pick up whole hours. A full queue drops records and
+/// counts them.
 /// </summary>
 public sealed class PayloadLogWriter : BackgroundService
 {
     private readonly Channel<PayloadRecord> _queue;
     private readonly PayloadLogOptions _options;
+    private readonly TimeProvider _time;
     private long _written;
     private long _dropped;
 
-    public PayloadLogWriter(IOptions<Hosting.ServingOptions> options)
+    public PayloadLogWriter(IOptions<Hosting.ServingOptions> options, TimeProvider? time = null)
     {
         _options = options.Value.PayloadLog;
+        _time = time ?? TimeProvider.System;
         _queue = Channel.CreateBounded<PayloadRecord>(new BoundedChannelOptions(_options.QueueCapacity)
         {
             SingleReader = true,
@@ -38,96 +38,39 @@ public sealed class PayloadLogWriter : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var files = new Dictionary<string, Stream>(StringComparer.Ordinal);
-        try
+        await using IPayloadSink sink = _options.Format == PayloadLogFormat.Parquet ? new ParquetPayloadSink(_options) : new JsonlPayloadSink(_options);
+
+        // On shutdown the queue is completed and drained, so records of answered requests are not lost.
+        using var stopping = stoppingToken.Register(() => _queue.Writer.TryComplete());
+        var interval = TimeSpan.FromSeconds(_options.FlushSeconds);
+        while (true)
         {
-            // On shutdown the queue is completed and drained, so records of answered requests are not lost.
-            using var stopping = stoppingToken.Register(() => _queue.Writer.TryComplete());
-            await foreach (var record in _queue.Reader.ReadAllAsync(CancellationToken.None))
+            bool more;
+            using (var wait = new CancellationTokenSource(interval, _time))
             {
-                var path = PathFor(record);
-                if (!files.TryGetValue(path, out var file))
+                try
                 {
-                    foreach (var open in files.Values)
-                    {
-                        await open.DisposeAsync(); // The hour has turned (or another model): keep one file open per path.
-                    }
-
-                    files.Clear();
-                    Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-                    file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
-                    files[path] = file;
+                    more = await _queue.Reader.WaitToReadAsync(wait.Token);
                 }
-
-                Write(file, record);
-                Interlocked.Increment(ref _written);
-                if (_queue.Reader.Count == 0)
+                catch (OperationCanceledException) when (wait.IsCancellationRequested)
                 {
-                    await file.FlushAsync(CancellationToken.None);
+                    await sink.IdleAsync(_time.GetUtcNow());
+                    continue;
                 }
             }
-        }
-        finally
-        {
-            foreach (var file in files.Values)
+
+            if (!more)
             {
-                await file.DisposeAsync();
-            }
-        }
-    }
-
-    private string PathFor(PayloadRecord record) => System.IO.Path.Combine(
-        _options.Directory!,
-        record.Model,
-        record.Time.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        $"payloads-{record.Time.UtcDateTime.ToString("HH", CultureInfo.InvariantCulture)}.jsonl");
-
-    private static void Write(Stream file, PayloadRecord record)
-    {
-        using (var writer = new Utf8JsonWriter(file))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("time", record.Time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-            writer.WriteString("request_id", record.RequestId);
-            writer.WriteString("model", record.Model);
-            if (record.Version is not null)
-            {
-                writer.WriteString("model_version", record.Version);
-            }
-
-            writer.WriteString("protocol", record.Protocol);
-            writer.WriteString("path", record.Path);
-            writer.WriteNumber("status", record.Status);
-            writer.WriteNumber("latency_ms", Math.Round(record.LatencyMs, 3));
-            WriteBody(writer, "request", record.Request, record.RequestContentType);
-            WriteBody(writer, "response", record.Response, "application/json");
-            writer.WriteEndObject();
-        }
-
-        file.WriteByte((byte)'\n');
-    }
-
-    /// <summary>
-    /// A JSON body is embedded as compact JSON (so each record stays on one line); anything else (CSV, or JSON that
-    /// does not parse) as text.
-    /// </summary>
-    private static void WriteBody(Utf8JsonWriter writer, string name, byte[] body, string? contentType)
-    {
-        if (contentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            try
-            {
-                using var document = JsonDocument.Parse(body);
-                writer.WritePropertyName(name);
-                document.WriteTo(writer);
                 return;
             }
-            catch (JsonException)
-            {
-                // Logged as text below: the client sent something that is not JSON.
-            }
-        }
 
-        writer.WriteString(name + "_text", Encoding.UTF8.GetString(body));
+            while (_queue.Reader.TryRead(out var record))
+            {
+                await sink.WriteAsync(record);
+                Interlocked.Increment(ref _written);
+            }
+
+            await sink.IdleAsync(_time.GetUtcNow());
+        }
     }
 }

@@ -1,6 +1,11 @@
+using Cairn.Models.Data;
+
 namespace Cairn.Serving.Payloads;
 
-/// <summary>One logged prediction: who answered, how, and the request and response bodies as they crossed the wire.</summary>
+/// <summary>
+/// One logged prediction: who answered, how, and the request and response bodies as they crossed the wire. For a model
+/// with a column signature that answered, <see cref="Frames"/> holds the rows it scored and its predictions.
+/// </summary>
 internal sealed record PayloadRecord(
     DateTimeOffset Time,
     string RequestId,
@@ -12,4 +17,8 @@ internal sealed record PayloadRecord(
     double LatencyMs,
     string? RequestContentType,
     byte[] Request,
-    byte[] Response);
+    byte[] Response,
+    PayloadFrames? Frames = null);
+
+/// <summary>The input rows a column model scored and the prediction columns it returned, row for row.</summary>
+internal sealed record PayloadFrames(Frame Input, Frame Output);
