@@ -32,6 +32,19 @@ internal sealed class BiasCommand(IConsoleOutput console)
     private readonly Option<string[]> _positive = new("--positive") { Description = "Label value(s) that count as positive (default: true/1/yes).", AllowMultipleArgumentsPerToken = true };
     private readonly Option<double?> _labelThreshold = new("--label-threshold") { Description = "For a numeric label: label > T is positive." };
     private readonly Option<string> _group = new("--group") { Description = "Stratum column for conditional demographic disparity (CDDL, CDDPL)." };
+    private readonly Option<string[]> _intersect = new("--intersect")
+    {
+        Description = "More sensitive column(s): the per-group frame groups rows by the facet and these together (repeat for several).",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    private readonly Option<string> _sampleWeight = new("--sample-weight") { Description = "Column of non-negative row weights for the per-group frame (Fairlearn's sample_weight)." };
+    private readonly Option<string[]> _control = new("--control")
+    {
+        Description = "Control column(s): the per-group frame is also computed within each of their strata (Fairlearn's control_features).",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     private readonly Option<string> _predictions = new("--predictions") { Description = "Use this column's predicted labels instead of a model." };
     private readonly Option<double?> _probabilityThreshold = new("--probability-threshold")
     {
@@ -52,7 +65,7 @@ internal sealed class BiasCommand(IConsoleOutput console)
     {
         var command = new Command("bias", "Measure bias of labels and predictions for a facet (SageMaker Clarify metrics, Fairlearn metric frame).")
         {
-            _model, _input, _facet, _facetValues, _facetThreshold, _label, _positive, _labelThreshold, _group, _predictions, _probabilityThreshold,
+            _model, _input, _facet, _facetValues, _facetThreshold, _label, _positive, _labelThreshold, _group, _intersect, _sampleWeight, _control, _predictions, _probabilityThreshold,
             _json, _html, _run, _clarifyCompat, _trackingUri,
         };
         command.SetAction(ExecuteAsync);
@@ -72,6 +85,9 @@ internal sealed class BiasCommand(IConsoleOutput console)
             Group = result.GetValue(_group),
             PredictionColumn = result.GetValue(_predictions),
             ProbabilityThreshold = result.GetValue(_probabilityThreshold),
+            Intersect = result.GetValue(_intersect) ?? [],
+            SampleWeight = result.GetValue(_sampleWeight),
+            Control = result.GetValue(_control) ?? [],
         };
         var modelUri = result.GetValue(_model);
         var input = result.GetValue(_input)!;

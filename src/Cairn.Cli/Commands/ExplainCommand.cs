@@ -36,6 +36,11 @@ internal sealed class ExplainCommand(IConsoleOutput console)
 
     private readonly Option<int?> _samples = new("--samples") { Description = "Kernel SHAP coalitions per row (default: 2M + 2048, at most 2^M − 2)." };
     private readonly Option<string> _label = new("--label") { Description = "Label column for permutation importance (default: found from the model's training schema)." };
+    private readonly Option<string> _class = new("--class")
+    {
+        Description = "Multiclass models: the class whose score is explained, by its label or 0-based position (required for them; one class per report).",
+    };
+
     private readonly Option<int> _seed = new("--seed") { Description = "Seed for every random choice (background, sampled coalitions, shuffles).", DefaultValueFactory = _ => 42 };
     private readonly Option<string> _json = new("--json") { Description = "Write the explanation as JSON to this file." };
     private readonly Option<string> _html = new("--html") { Description = "Write a self-contained HTML report to this file." };
@@ -49,7 +54,7 @@ internal sealed class ExplainCommand(IConsoleOutput console)
     {
         var command = new Command("explain", "Explain a model's predictions: SHAP values, partial dependence and ICE, permutation importance.")
         {
-            _model, _input, _rows, _rowIds, _method, _background, _samples, _label, _seed, _json, _html, _run, _trackingUri,
+            _model, _input, _rows, _rowIds, _method, _background, _samples, _label, _class, _seed, _json, _html, _run, _trackingUri,
         };
         command.SetAction(ExecuteAsync);
         return command;
@@ -88,6 +93,7 @@ internal sealed class ExplainCommand(IConsoleOutput console)
                     Background = result.GetValue(_background),
                     KernelSamples = result.GetValue(_samples),
                     Seed = result.GetValue(_seed),
+                    Class = result.GetValue(_class),
                 }, cancellationToken);
                 console.Info($"Explained {rowIds.Count} of {inputs.RowCount} rows");
                 await WriteAsync(result, client, explanation, rowIds, cancellationToken);
@@ -154,7 +160,7 @@ internal sealed class ExplainCommand(IConsoleOutput console)
             return ids.Count > 0 ? ids : throw new FormatException("--row-ids names no rows.");
         }
 
-        bool tree = method == ExplainMethod.Tree || (method == ExplainMethod.Auto && model is Cairn.Models.MLNet.MlNetModel mlnet
+        bool tree = method == ExplainMethod.Tree || (method == ExplainMethod.Auto && result.GetValue(_class) is null && model is Cairn.Models.MLNet.MlNetModel mlnet
             && MlNetTreeModel.TryRead(mlnet, mlnet.Signature.Inputs.Columns.Select(c => c.Name ?? "").ToList()) is not null);
         int count = result.GetValue(_rows) ?? (tree ? DefaultTreeRows : DefaultKernelRows);
         return Enumerable.Range(0, Math.Min(count, rowCount)).ToList();

@@ -29,7 +29,8 @@ public sealed record BiasResult(
     IReadOnlyList<DemographicDisparity.Stratum>? PredictionStrata,
     MetricFrame? Frame,
     IReadOnlyList<BiasMetric> GroupFairness,
-    IReadOnlyList<string> Notes)
+    IReadOnlyList<string> Notes,
+    IReadOnlyDictionary<string, MetricFrame>? ControlFrames = null)
 {
     public IEnumerable<BiasMetric> All => PreTraining.Concat(PostTraining).Concat(GroupFairness);
 
@@ -121,8 +122,15 @@ public static class BiasAnalysis
             notes.Add("CDDL and CDDPL need a stratum column (--group).");
         }
 
-        var frame = new MetricFrame(data.Labels, predictions, data.SensitiveGroups ?? [.. data.Sensitive.Select(s => s ? "d" : "a")]);
-        return new BiasResult(counts, distributions, pre, post, labelStrata, predictionStrata, frame, GroupFairness(frame, options), notes);
+        var keys = data.SensitiveGroups ?? [.. data.Sensitive.Select(s => s ? "d" : "a")];
+        var frame = new MetricFrame(data.Labels, predictions, keys, data.Weights);
+        var controlFrames = data.Controls is null ? null : MetricFrame.ByControl(data.Labels, predictions, keys, data.Controls, data.Weights);
+        if (data.Weights is not null)
+        {
+            notes.Add("Sample weights apply to the per-group frame and its summaries (DPD … EOPR); Clarify's metrics count rows.");
+        }
+
+        return new BiasResult(counts, distributions, pre, post, labelStrata, predictionStrata, frame, GroupFairness(frame, options), notes, controlFrames);
     }
 
     /// <summary>Fairlearn's summaries over the facet's groups (between groups), with the usual pass rules.</summary>

@@ -21,6 +21,12 @@ public sealed record BiasData
     /// <summary>Key of each row's sensitive group in the metric frame (default: "d" and "a").</summary>
     public IReadOnlyList<string>? SensitiveGroups { get; init; }
 
+    /// <summary>Row weights of the per-group frame.</summary>
+    public IReadOnlyList<double>? Weights { get; init; }
+
+    /// <summary>Each row's control stratum (Fairlearn's control features), for frames within strata.</summary>
+    public IReadOnlyList<string>? Controls { get; init; }
+
     public IReadOnlyList<double[]>? Features { get; init; }
 
     /// <summary>The names of the <see cref="Features"/> columns, for reports.</summary>
@@ -31,7 +37,7 @@ public sealed record BiasData
     public void Validate()
     {
         bool Fits<T>(IReadOnlyList<T>? list) => list is null || list.Count == Rows;
-        if (!Fits(Sensitive) || !Fits(LabelValues) || !Fits(Predictions) || !Fits(Groups) || !Fits(SensitiveGroups) || !Fits(Features))
+        if (!Fits(Sensitive) || !Fits(LabelValues) || !Fits(Predictions) || !Fits(Groups) || !Fits(SensitiveGroups) || !Fits(Features) || !Fits(Weights) || !Fits(Controls))
         {
             throw new ArgumentException("Every column of the bias data must have one value per row.");
         }

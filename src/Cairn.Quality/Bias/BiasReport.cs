@@ -77,6 +77,17 @@ public static class BiasReport
                 json.WriteNull("metric_frame");
             }
 
+            if (result.ControlFrames is { } controls)
+            {
+                json.WriteStartObject("metric_frame_by_control");
+                foreach (var (stratum, controlFrame) in controls)
+                {
+                    WriteFrame(json, controlFrame, stratum);
+                }
+
+                json.WriteEndObject();
+            }
+
             WriteStrings(json, "flagged", [.. result.All.Where(m => m.Flagged).Select(m => m.Code)]);
             WriteStrings(json, "notes", result.Notes);
             json.WriteEndObject();
@@ -127,6 +138,17 @@ public static class BiasReport
                 ["metric", "overall", .. frame.Groups],
                 FrameMetrics.Select(m => (IReadOnlyList<string>)[m.Name, Format(frame.Overall(m.Metric)), .. frame.Groups.Select(g => Format(frame.ByGroup(m.Metric, g)))]));
             report.Figure(GroupBarChart.Render(frame, "Rates by group"), "Each bar is one group's rate; the dashed line marks the rate over all rows.");
+            if (result.ControlFrames is { } controls)
+            {
+                report.Heading("Within each control stratum", 3);
+                report.Table(
+                    ["stratum", "rows (weight)", "demographic parity difference", "equalized odds difference", "equal opportunity difference"],
+                    controls.Select(c => (IReadOnlyList<string>)
+                    [
+                        c.Key, Format(c.Value.OverallCounts.Weight), Format(c.Value.DemographicParityDifference()),
+                        Format(c.Value.EqualizedOddsDifference()), Format(c.Value.EqualOpportunityDifference()),
+                    ]));
+            }
         }
         else
         {
@@ -176,9 +198,9 @@ public static class BiasReport
         json.WriteEndArray();
     }
 
-    private static void WriteFrame(Utf8JsonWriter json, MetricFrame frame)
+    private static void WriteFrame(Utf8JsonWriter json, MetricFrame frame, string property = "metric_frame")
     {
-        json.WriteStartObject("metric_frame");
+        json.WriteStartObject(property);
         WriteStrings(json, "groups", frame.Groups);
         json.WriteStartObject("overall");
         foreach (var (metric, name) in FrameMetrics)

@@ -23,6 +23,15 @@ public sealed record BiasSpec
 
     public string? PredictionColumn { get; init; }
 
+    /// <summary>More sensitive columns: the per-group frame groups rows by the facet and these together (intersections).</summary>
+    public IReadOnlyList<string> Intersect { get; init; } = [];
+
+    /// <summary>A column of non-negative row weights for the per-group frame (Clarify's metrics count rows).</summary>
+    public string? SampleWeight { get; init; }
+
+    /// <summary>Control columns: the per-group frame is also computed within each of their strata (Fairlearn's control features).</summary>
+    public IReadOnlyList<string> Control { get; init; } = [];
+
     /// <summary>Clarify's <c>probability_threshold</c>: predictions are scores, and a score above it is a positive prediction.</summary>
     public double? ProbabilityThreshold { get; init; }
 }

@@ -56,8 +56,13 @@ public static class BiasTable
             throw new BiasInputException($"There are {predictions.Length} predictions for {raw.Rows.Count} rows.");
         }
 
+        var intersect = spec.Intersect.Select(c => ColumnIndex(raw, c, "--intersect")).ToList();
+        var control = spec.Control.Select(c => ColumnIndex(raw, c, "--control")).ToList();
+        var weights = spec.SampleWeight is null ? null : Weights(raw, ColumnIndex(raw, spec.SampleWeight, "--sample-weight"), spec.SampleWeight);
         var used = new HashSet<string>(StringComparer.Ordinal) { spec.Facet, spec.Label };
-        foreach (var name in new[] { spec.Group, spec.PredictionColumn })
+        used.UnionWith(spec.Intersect);
+        used.UnionWith(spec.Control);
+        foreach (var name in new[] { spec.Group, spec.PredictionColumn, spec.SampleWeight })
         {
             if (name is not null)
             {
@@ -73,7 +78,10 @@ public static class BiasTable
             Labels = labels,
             Predictions = predictions,
             Groups = group is { } g ? [.. raw.Rows.Select((_, r) => Cell(raw, r, g) ?? "")] : null,
-            SensitiveGroups = SensitiveGroups(raw, facet, spec, sensitive),
+            SensitiveGroups = intersect.Count == 0 ? SensitiveGroups(raw, facet, spec, sensitive)
+                : [.. SensitiveGroups(raw, facet, spec, sensitive).Select((g, r) => string.Join(" · ", [g, .. intersect.Select(c => Cell(raw, r, c) ?? "(missing)")]))],
+            Weights = weights,
+            Controls = control.Count == 0 ? null : [.. raw.Rows.Select((_, r) => string.Join(" · ", control.Select(c => Cell(raw, r, c) ?? "(missing)")))],
             Features = features,
             FeatureNames = featureNames,
         };
@@ -127,6 +135,21 @@ public static class BiasTable
 
         var selected = spec.FacetValues.ToHashSet(StringComparer.Ordinal);
         return [.. values.Select(v => v is not null && selected.Contains(v))];
+    }
+
+    private static double[] Weights(RawTable raw, int column, string name)
+    {
+        var weights = new double[raw.Rows.Count];
+        for (int r = 0; r < weights.Length; r++)
+        {
+            var text = Cell(raw, r, column);
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out weights[r]) || !double.IsFinite(weights[r]) || weights[r] < 0)
+            {
+                throw new BiasInputException($"--sample-weight: row {r + 1} of '{name}' holds '{text}'; weights must be non-negative numbers.");
+            }
+        }
+
+        return weights;
     }
 
     private static string[] SensitiveGroups(RawTable raw, int facet, BiasSpec spec, bool[] sensitive)

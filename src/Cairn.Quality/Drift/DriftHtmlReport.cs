@@ -24,6 +24,7 @@ public static class DriftHtmlReport
             ("Generated", report.CreatedAt.ToString("u", CultureInfo.InvariantCulture)),
             ("Columns drifted", $"{s.ColumnsDrifted} of {s.ColumnsChecked}"),
             ("Bins", "frozen when the baseline was created; values outside the baseline range are counted in two open bins"),
+            .. PayloadFacts(report.Payloads),
         ]);
 
         html.Heading("Columns");
@@ -35,12 +36,19 @@ public static class DriftHtmlReport
             Table(html, [label]);
         }
 
+        if (report.Prediction is { } prediction)
+        {
+            html.Heading("Predictions (prediction drift)");
+            html.Paragraph($"The model's '{prediction.Column}' output, as logged, compared with the baseline's label; it does not count towards the dataset verdict.");
+            Table(html, [prediction]);
+        }
+
         if (report.ExtraColumns.Count > 0)
         {
             html.Paragraph($"Columns in the current data but not in the baseline (not compared): {string.Join(", ", report.ExtraColumns)}.");
         }
 
-        var notes = report.Columns.Append(report.Label).OfType<ColumnDrift>().SelectMany(c => c.Notes.Select(n => (c.Column, Note: n))).ToList();
+        var notes = report.Columns.Append(report.Label).Append(report.Prediction).OfType<ColumnDrift>().SelectMany(c => c.Notes.Select(n => (c.Column, Note: n))).ToList();
         if (notes.Count > 0)
         {
             html.Heading("Notes");
@@ -48,7 +56,7 @@ public static class DriftHtmlReport
         }
 
         html.Heading("Distributions on the frozen bins");
-        foreach (var column in report.Columns.Append(report.Label).OfType<ColumnDrift>())
+        foreach (var column in report.Columns.Append(report.Label).Append(report.Prediction).OfType<ColumnDrift>())
         {
             html.Heading(column.Column, 3);
             html.Figure(DriftHistogramPlot.Render(column),
@@ -70,6 +78,21 @@ public static class DriftHtmlReport
                 DriftHistogramPlot.Format(c.Metrics.GetValueOrDefault("psi")), DriftHistogramPlot.Format(c.Metrics.GetValueOrDefault("jensenshannon")),
             ]),
             row => columns[row].Drifted);
+
+    private static IEnumerable<(string, string)> PayloadFacts(PayloadSummary? payloads)
+    {
+        if (payloads is null)
+        {
+            yield break;
+        }
+
+        static string Time(DateTimeOffset? time) => time?.ToString("u", CultureInfo.InvariantCulture) ?? "open";
+        yield return ("Payload logs", $"model {payloads.Model}" + (payloads.Versions.Count > 0 ? $" (versions {string.Join(", ", payloads.Versions)})" : "")
+            + $"; window {Time(payloads.Since)} to {Time(payloads.Until)}; first record {Time(payloads.First)}, last {Time(payloads.Last)}");
+        yield return ("Payload records", $"{payloads.Records:N0} records in {payloads.Files:N0} files gave {payloads.Rows:N0} rows; skipped: "
+            + $"{payloads.FailedRequests:N0} failed requests, {payloads.UnreadableRequests:N0} requests without column names; "
+            + $"{payloads.UnreadableResponses:N0} responses not matched to their rows");
+    }
 
     private static string Percent(double share) => share.ToString("0.##%", CultureInfo.InvariantCulture);
 }

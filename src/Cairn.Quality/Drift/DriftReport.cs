@@ -82,6 +82,22 @@ public sealed record ColumnDrift
 
 public sealed record DriftSummary(int ColumnsChecked, int ColumnsDrifted, double Share, double DriftShare, bool DatasetDrift);
 
+/// <summary>The payload logs a drift report read: window, model, what was read and what was skipped.</summary>
+public sealed record PayloadSummary(
+    string? Model,
+    IReadOnlyList<string> Versions,
+    DateTimeOffset? Since,
+    DateTimeOffset? Until,
+    DateTimeOffset? First,
+    DateTimeOffset? Last,
+    int Files,
+    long Records,
+    long Rows,
+    long FailedRequests,
+    long UnreadableRequests,
+    long UnreadableResponses,
+    string? PredictionColumn);
+
 public sealed record DataDescription(string? Path, long Rows, string? Digest = null, DateTimeOffset? CreatedAt = null);
 
 /// <summary>The result of comparing a batch of rows with a baseline.</summary>
@@ -107,6 +123,15 @@ public sealed record DriftReport
 
     /// <summary>The label column's drift (target drift), when the baseline names one and the current data has it.</summary>
     public ColumnDrift? Label { get; init; }
+
+    /// <summary>
+    /// Prediction drift, when the current rows come from payload logs: the model's predictions against the baseline's
+    /// label. Like target drift, it does not count towards the dataset verdict.
+    /// </summary>
+    public ColumnDrift? Prediction { get; init; }
+
+    /// <summary>Where the current rows came from when they were read from payload logs.</summary>
+    public PayloadSummary? Payloads { get; init; }
 
     /// <summary>Columns of the current data that the baseline does not have (not compared).</summary>
     public IReadOnlyList<string> ExtraColumns { get; init; } = [];

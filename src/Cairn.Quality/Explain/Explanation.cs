@@ -22,6 +22,9 @@ public sealed record ExplainOptions
 
     public int Seed { get; init; } = 42;
 
+    /// <summary>For a classifier with a score per class: the class explained (its label, or 0-based position).</summary>
+    public string? Class { get; init; }
+
     /// <summary>Partial dependence for this many of the most important features.</summary>
     public int DependenceFeatures { get; init; } = 3;
 

@@ -30,11 +30,17 @@ public static class ModelExplainer
             throw new ArgumentException("The data has no rows.");
         }
 
-        var output = ModelOutput.For(model, inputs);
+        var output = ModelOutput.For(model, inputs, options.Class);
         var features = inputs.Columns.Select(c => c.Name).ToList();
         var explained = FrameRows.Select(inputs, rowIds);
         var facts = new List<(string, string)> { ("model flavor", model.Flavor), ("explained output", output.Description) };
-        var trees = options.Method != ExplainMethod.Kernel && model is MlNetModel mlnet ? MlNetTreeModel.TryRead(mlnet, features) : null;
+        // TreeSHAP explains the one score of a single ensemble; a per-class output (one ensemble per class) goes to Kernel SHAP.
+        var trees = options.Method != ExplainMethod.Kernel && output.ClassIndex is null && model is MlNetModel mlnet ? MlNetTreeModel.TryRead(mlnet, features) : null;
+        if (options.Method == ExplainMethod.Tree && output.ClassIndex is not null)
+        {
+            throw new NotSupportedException("--method tree explains a single score; a multiclass model is explained per class with Kernel SHAP (--method kernel or auto).");
+        }
+
         if (options.Method == ExplainMethod.Tree && trees is null)
         {
             throw new NotSupportedException("--method tree needs an ML.NET FastTree, FastForest or LightGBM model; this model is not a tree ensemble (use --method kernel).");

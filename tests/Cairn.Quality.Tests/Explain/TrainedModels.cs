@@ -49,6 +49,22 @@ internal static class TrainedModels
           hyperparameters: {hyperparameters}
         """);
 
+    /// <summary>A multiclass model of <c>home_ownership</c> (own, mortgage, rent) on the credit data.</summary>
+    public static Task<string> HomeOwnershipAsync(string trainer, string hyperparameters) => GetAsync($"""
+        name: home
+        experiment: home
+        task: multiclass
+        data:
+          path: {CreditCsvPath}
+          label: home_ownership
+          features: [age, income, debt_to_income, credit_history_years, num_late_payments, employment_years, loan_amount,
+                     {"{"}name: gender, type: categorical{"}"}]
+        split: {"{"}validation_fraction: 0.2, seed: 1{"}"}
+        trainer:
+          name: {trainer}
+          hyperparameters: {hyperparameters}
+        """);
+
     /// <summary>A regression model of MEDV on scikit-learn's Boston housing data.</summary>
     public static Task<string> BostonAsync(string trainer, string hyperparameters) => GetAsync($"""
         name: boston
