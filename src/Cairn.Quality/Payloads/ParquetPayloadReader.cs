@@ -9,14 +9,19 @@ namespace Cairn.Quality.Payloads;
 /// <c>version</c> or <c>model_version</c>, <c>request_id</c>, and the other bookkeeping fields of the JSONL records), the
 /// input features as columns named after them, and the model's outputs as columns prefixed <c>prediction.</c>,
 /// <c>prediction_</c>, <c>output.</c> or <c>output_</c> (or named <c>prediction</c>). A file without a time column is
-/// read whole, as plain rows.
+/// read whole, as plain rows. This is the layout <c>cairn serve --payload-log-format parquet</c> writes: one row per
+/// scored row (its position in the request in <c>row</c>), a feature named like a bookkeeping column prefixed
+/// <c>input_</c>, and tensor models' requests as JSON text in <c>input_json</c>, which has no column names to compare.
 /// </summary>
 public sealed class ParquetPayloadReader : IPayloadFileReader
 {
     private static readonly HashSet<string> TimeColumns = new(["timestamp", "time"], StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string> Bookkeeping = new(
         ["timestamp", "time", "model", "model_name", "version", "model_version", "request_id", "requestid", "id", "protocol", "path", "status",
-         "latency_ms"], StringComparer.OrdinalIgnoreCase);
+         "latency_ms", "row"], StringComparer.OrdinalIgnoreCase);
+
+    private const string InputPrefix = "input_";
+    private const string TensorRequests = "input_json";
 
     private static readonly string[] OutputPrefixes = ["prediction.", "prediction_", "output.", "output_"];
 
@@ -32,10 +37,15 @@ public sealed class ParquetPayloadReader : IPayloadFileReader
         int status = IndexOf(table, ["status"]);
         var inputs = new List<(int Index, string Name)>();
         var outputs = new List<(int Index, string Name)>();
+        bool tensors = IndexOf(table, [TensorRequests]) >= 0;
         for (int c = 0; c < table.Columns.Count; c++)
         {
             var name = table.Columns[c];
-            if (OutputName(name) is { } output)
+            if (name.StartsWith(InputPrefix, StringComparison.OrdinalIgnoreCase) && Bookkeeping.Contains(name[InputPrefix.Length..]))
+            {
+                inputs.Add((c, name[InputPrefix.Length..]));
+            }
+            else if (OutputName(name) is { } output)
             {
                 outputs.Add((c, output));
             }
@@ -62,6 +72,12 @@ public sealed class ParquetPayloadReader : IPayloadFileReader
             if (status >= 0 && int.TryParse(cells[status], CultureInfo.InvariantCulture, out int code) && code is < 200 or >= 300)
             {
                 stats.FailedRequests++;
+                continue;
+            }
+
+            if (tensors)
+            {
+                stats.UnreadableRequests++;
                 continue;
             }
 
