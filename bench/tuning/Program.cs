@@ -1,7 +1,7 @@
 // Regret tables for the samplers on the benchmark functions, the 200-seed random-search check against the exact
 // reference values, and TPE suggestion latency with 1,000 finished trials and 10 parameters.
 //
-//   dotnet run --project bench/tuning -c Release -- [regret|random200|latency|all]
+//   dotnet run --project bench/tuning -c Release -- [regret|random200|latency|all] [samplers,comma,separated] [functions,comma,separated]
 using System.Diagnostics;
 using System.Globalization;
 using Cairn.Tuning.Benchmarks;
@@ -13,17 +13,27 @@ var what = args.Length > 0 ? args[0] : "all";
 
 if (what is "regret" or "all")
 {
-    Console.WriteLine("| function | sampler | median @50 [IQR] | median @100 [IQR] |");
-    Console.WriteLine("|---|---|---|---|");
-    var samplers = new (string Name, Func<int, ISampler> Make)[] { ("random", s => new RandomSampler(s)), ("sobol", s => new SobolSampler(s)), ("tpe", s => new TpeSampler(s)) };
-    foreach (var function in BenchmarkFunction.All)
+    Console.WriteLine("| function | sampler | median @50 [IQR] | median @100 [IQR] | wall time (20 runs) |");
+    Console.WriteLine("|---|---|---|---|---|");
+    var samplers = new (string Name, Func<int, ISampler> Make)[]
     {
-        foreach (var (name, make) in samplers)
+        ("random", s => new RandomSampler(s)), ("sobol", s => new SobolSampler(s)), ("tpe", s => new TpeSampler(s)),
+        ("gp", s => new GpSampler(s)),
+    };
+    var chosen = args.Length > 1 ? args[1].Split(',') : samplers.Select(s => s.Name).ToArray();
+    var functions = args.Length > 2 ? args[2].Split(',') : BenchmarkFunction.All.Select(f => f.Name).ToArray();
+    var total = Stopwatch.StartNew();
+    foreach (var function in BenchmarkFunction.All.Where(f => functions.Contains(f.Name)))
+    {
+        foreach (var (name, make) in samplers.Where(s => chosen.Contains(s.Name)))
         {
+            var clock = Stopwatch.StartNew();
             var runs = await Task.WhenAll(Enumerable.Range(0, 20).Select(seed => Task.Run(() => RegretRun.RunAsync(function, make(seed), 100))));
-            Console.WriteLine($"| {function.Name} | {name} | {Cell(runs, 49)} | {Cell(runs, 99)} |");
+            Console.WriteLine($"| {function.Name} | {name} | {Cell(runs, 49)} | {Cell(runs, 99)} | {clock.Elapsed.TotalSeconds:F0} s |");
         }
     }
+
+    Console.Error.WriteLine($"regret tables took {total.Elapsed.TotalSeconds:F0} s");
 }
 
 if (what is "random200" or "all")
