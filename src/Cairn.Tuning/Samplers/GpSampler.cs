@@ -10,13 +10,16 @@ public sealed record GpOptions
     /// <summary>Scrambled Sobol trials before the first GP fit; null means max(5, 2·columns of the joint space).</summary>
     public int? StartupTrials { get; init; }
 
-    /// <summary>Sobol candidates per suggestion, plus <see cref="LocalCandidates"/> around each of the best observations.</summary>
-    public int Candidates { get; init; } = 1024;
+    /// <summary>
+    /// Sobol candidates per column of the joint space (at most 12,000 in all), plus <see cref="LocalCandidates"/> around each
+    /// of the five best observations.
+    /// </summary>
+    public int CandidatesPerColumn { get; init; } = 2000;
 
     public int LocalCandidates { get; init; } = 64;
 
     /// <summary>Best candidates polished by a local optimiser of log-EI.</summary>
-    public int RefineStarts { get; init; } = 3;
+    public int RefineStarts { get; init; } = 5;
 
     /// <summary>Random restarts of the hyperparameter fit (besides one neutral start).</summary>
     public int FitRestarts { get; init; } = 2;
@@ -100,7 +103,8 @@ public sealed class GpSampler(int seed = 0, GpOptions? options = null) : IJointS
     {
         var candidates = new List<double[]>();
         var shift = unchecked(Seed * 7919 + trialNumber);
-        for (var i = 0; i < _options.Candidates; i++)
+        var count = Math.Min(_options.CandidatesPerColumn * unit.Width, 12_000);
+        for (var i = 0; i < count; i++)
         {
             var point = new double[unit.Width];
             for (var k = 0; k < unit.Width; k++)
