@@ -28,7 +28,8 @@ public sealed record TpeOptions
 }
 
 /// <summary>
-/// Tree-structured Parzen Estimator, univariate (one density pair per parameter, as Optuna's default). Finished trials are
+/// Tree-structured Parzen Estimator, univariate (one density pair per parameter, as Optuna's default) or, with
+/// <see cref="TpeOptions.Multivariate"/>, joint over the parameters all complete trials share. Finished trials are
 /// ranked, the best γ(n) = min(⌈0.1·n⌉, 25) form the "good" group, the rest the "bad" one; a candidate drawn from the good
 /// density that maximises log l(x) − log g(x) is suggested. Only trials that have the parameter take part, so
 /// conditional parameters are modelled over the trials where they exist.
