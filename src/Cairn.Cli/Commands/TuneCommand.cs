@@ -26,7 +26,7 @@ internal sealed class TuneCommand(IConsoleOutput console)
 
     public Command Build()
     {
-        var command = new Command("tune", "Tune a training job's hyperparameters (random, grid, Sobol or TPE search).") { _file, _trackingUri, _resume, _check, _json };
+        var command = new Command("tune", "Tune a training job's hyperparameters (random, grid, Sobol, TPE or GP-based Bayesian search).") { _file, _trackingUri, _resume, _check, _json };
         command.SetAction(ExecuteAsync);
         return command;
     }

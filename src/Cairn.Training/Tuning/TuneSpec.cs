@@ -14,8 +14,11 @@ public sealed record TuneSpec
 
     public required Direction Direction { get; init; }
 
-    /// <summary>random, grid, sobol or tpe.</summary>
+    /// <summary>random, grid, sobol, tpe or gp (GP-based Bayesian optimisation).</summary>
     public required string Sampler { get; init; }
+
+    /// <summary>TPE only: model the parameters jointly (multivariate TPE) instead of one at a time.</summary>
+    public bool Multivariate { get; init; }
 
     public int Seed { get; init; }
 

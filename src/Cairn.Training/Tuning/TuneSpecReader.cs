@@ -12,7 +12,7 @@ namespace Cairn.Training.Tuning;
 /// </summary>
 public static class TuneSpecReader
 {
-    private static readonly string[] TuneKeys = ["objective", "direction", "sampler", "pruner", "seed", "max_trials", "parallelism", "time_budget", "patience", "space", "register_best_as"];
+    private static readonly string[] TuneKeys = ["objective", "direction", "sampler", "multivariate", "pruner", "seed", "max_trials", "parallelism", "time_budget", "patience", "space", "register_best_as"];
 
     public static TuneSpec ReadFile(string path)
     {
@@ -65,10 +65,18 @@ public static class TuneSpecReader
             var other => Fail(problems, $"tune.direction: '{other}' is not maximize or minimize.", Direction.Maximize),
         };
         var sampler = tune.GetValueOrDefault("sampler") as string ?? "tpe";
-        if (sampler is not ("tpe" or "random" or "grid" or "sobol"))
+        if (sampler is not ("tpe" or "random" or "grid" or "sobol" or "gp"))
         {
-            problems.Add($"tune.sampler: '{sampler}' is not one of tpe, random, grid, sobol.");
+            problems.Add($"tune.sampler: '{sampler}' is not one of tpe, random, grid, sobol, gp.");
         }
+
+        var multivariate = tune.GetValueOrDefault("multivariate") switch
+        {
+            null => false,
+            bool b when !b || sampler == "tpe" => b,
+            bool => Fail(problems, $"tune.multivariate: only the tpe sampler has a multivariate mode (the sampler is {sampler}).", false),
+            var other => Fail(problems, $"tune.multivariate: '{other}' is not true or false.", false),
+        };
 
         var pruner = tune.GetValueOrDefault("pruner") as string ?? "none";
         if (pruner is not ("none" or "median" or "asha" or "hyperband"))
@@ -99,6 +107,7 @@ public static class TuneSpecReader
             Objective = objective!,
             Direction = direction,
             Sampler = sampler,
+            Multivariate = multivariate,
             Pruner = pruner,
             Seed = Int(tune, "seed", 0, int.MaxValue, problems) ?? 0,
             MaxTrials = Int(tune, "max_trials", 1, 100_000, problems) ?? 20,

@@ -150,7 +150,8 @@ public sealed class TuningJob(CairnClient client)
         "random" => new RandomSampler(spec.Seed),
         "sobol" => new SobolSampler(spec.Seed),
         "grid" => GridSampler.From(spec.Space, spec.Seed),
-        _ => new TpeSampler(spec.Seed),
+        "gp" => new GpSampler(spec.Seed),
+        _ => new TpeSampler(spec.Seed, new TpeOptions { Multivariate = spec.Multivariate }),
     };
 
     private static Cairn.Tuning.Pruners.IPruner? Pruner(TuneSpec spec) => spec.Pruner switch
@@ -165,7 +166,7 @@ public sealed class TuningJob(CairnClient client)
     {
         parent.LogParam("objective", spec.Objective);
         parent.LogParam("direction", spec.Direction == Direction.Maximize ? "maximize" : "minimize");
-        parent.LogParam("sampler", spec.Sampler);
+        parent.LogParam("sampler", spec.Sampler == "tpe" && spec.Multivariate ? "tpe (multivariate)" : spec.Sampler);
         parent.LogParam("pruner", spec.Pruner);
         parent.LogParam("seed", spec.Seed.ToString(CultureInfo.InvariantCulture));
         parent.LogParam("trainer", spec.TrainerSpaces is null ? spec.Training.Trainer.Name : string.Join(", ", spec.TrainerSpaces.Keys));

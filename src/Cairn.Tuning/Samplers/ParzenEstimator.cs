@@ -158,7 +158,7 @@ internal sealed class ParzenEstimator
         return sigmas;
     }
 
-    private static (double Low, double High) SamplingRange(Distribution distribution) => distribution switch
+    internal static (double Low, double High) SamplingRange(Distribution distribution) => distribution switch
     {
         FloatDistribution { Log: true } f => (Math.Log(f.Low), Math.Log(f.High)),
         FloatDistribution { Step: { } s } f => (f.Low - s / 2, f.High + s / 2),
@@ -168,9 +168,9 @@ internal sealed class ParzenEstimator
         _ => throw new ArgumentOutOfRangeException(nameof(distribution), distribution, null),
     };
 
-    private static double ToSampling(Distribution distribution, double value) =>
+    internal static double ToSampling(Distribution distribution, double value) =>
         distribution is FloatDistribution { Log: true } or IntDistribution { Log: true } ? Math.Log(value) : value;
 
-    private static double FromSampling(Distribution distribution, double value) =>
+    internal static double FromSampling(Distribution distribution, double value) =>
         distribution is FloatDistribution { Log: true } or IntDistribution { Log: true } ? Math.Exp(value) : value;
 }

@@ -20,6 +20,13 @@ public sealed record OptimizeOptions
 
     /// <summary>Start no new trial after this long; running ones finish.</summary>
     public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>
+    /// When set, a trial silent for longer than this (no <see cref="Trial.Heartbeat"/> or report) is taken as
+    /// killed: it is marked failed, its cancellation token fires, and its worker goes on with the next trial without
+    /// waiting for it (a frozen worker cannot hold up the study).
+    /// </summary>
+    public TimeSpan? HeartbeatGrace { get; init; }
 }
 
 /// <summary>Why <see cref="StudyRunner.OptimizeAsync"/> stopped.</summary>

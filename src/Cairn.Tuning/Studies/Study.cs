@@ -73,12 +73,22 @@ public sealed class Study
 
     public Trial Ask()
     {
+        TrialRecord record;
+        StudyView view;
+        IReadOnlyDictionary<string, object?>? fixedParams;
         lock (_gate)
         {
             var number = _trials.Count;
-            _trials.Add(new TrialRecord(number, TrialState.Running, new Dictionary<string, double>(), new Dictionary<string, Distribution>(), null, new Dictionary<long, double>()));
-            return new Trial(this, number, _enqueued.TryDequeue(out var fixedParams) ? fixedParams : null);
+            record = new TrialRecord(number, TrialState.Running, new Dictionary<string, double>(), new Dictionary<string, Distribution>(), null, new Dictionary<long, double>());
+            _trials.Add(record);
+            fixedParams = _enqueued.TryDequeue(out var given) ? given : null;
+            view = new StudyView(Direction, [.. _trials]);
         }
+
+        // A joint suggestion (GP fit, multivariate densities) is computed outside the lock from the snapshot taken at
+        // asking time, so other workers are not held up and the result depends only on that history.
+        var joint = Sampler is IJointSampler jointSampler ? jointSampler.SampleJoint(view, record) : null;
+        return new Trial(this, record.Number, fixedParams, joint);
     }
 
     public void Tell(int number, double value)
@@ -103,7 +113,8 @@ public sealed class Study
         Update(number, t => t with { State = state, Value = state == TrialState.Pruned && t.LastStep is { } last ? t.Intermediate[last] : null });
     }
 
-    internal double Suggest(int number, string name, Distribution distribution, IReadOnlyDictionary<string, object?>? fixedParams)
+    internal double Suggest(int number, string name, Distribution distribution, IReadOnlyDictionary<string, object?>? fixedParams,
+        IReadOnlyDictionary<string, JointValue>? joint = null)
     {
         lock (_gate)
         {
@@ -119,6 +130,10 @@ public sealed class Study
             if (fixedParams is not null && fixedParams.TryGetValue(name, out var given) && distribution.ToInternal(given) is { } fixedValue)
             {
                 value = fixedValue;
+            }
+            else if (joint is not null && joint.TryGetValue(name, out var jointValue) && jointValue.Distribution == distribution)
+            {
+                value = distribution.Snap(jointValue.Value);
             }
             else
             {

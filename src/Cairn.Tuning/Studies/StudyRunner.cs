@@ -80,6 +80,33 @@ public static class StudyRunner
             }
         }
 
+        async Task<double?> RunTrialAsync(Trial trial)
+        {
+            if (options.HeartbeatGrace is not { } grace)
+            {
+                return await objective(trial, cancellationToken);
+            }
+
+            using var trialCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var running = objective(trial, trialCancellation.Token).AsTask();
+            var poll = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(10).Ticks, grace.Ticks / 4));
+            while (!running.IsCompleted)
+            {
+                await Task.WhenAny(running, Task.Delay(poll, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!running.IsCompleted && trial.SinceHeartbeat > grace)
+                {
+                    study.Tell(trial.Number, TrialState.Failed);
+                    await trialCancellation.CancelAsync();
+                    // The abandoned objective may still end later; its outcome is observed and dropped.
+                    _ = running.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    return null;
+                }
+            }
+
+            return await running;
+        }
+
         async Task WorkAsync()
         {
             while (TryStart())
@@ -87,8 +114,15 @@ public static class StudyRunner
                 var trial = study.Ask();
                 try
                 {
-                    var value = await objective(trial, cancellationToken);
-                    study.Tell(trial.Number, value);
+                    var value = await RunTrialAsync(trial);
+                    if (value is null)
+                    {
+                        // No heartbeat within the grace period: the trial was already marked failed.
+                        Finished(TrialState.Failed, null);
+                        continue;
+                    }
+
+                    study.Tell(trial.Number, value.Value);
                     var record = study.Trials[trial.Number];
                     Finished(record.State, record.Value);
                 }

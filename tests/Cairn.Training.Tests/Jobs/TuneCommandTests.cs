@@ -126,6 +126,27 @@ public sealed class TuneCommandTests(CairnServer server) : IClassFixture<CairnSe
         Directory.Delete(folder, recursive: true);
     }
 
+    [Theory]
+    [InlineData("gp", "gp")]
+    [InlineData("tpe\n  multivariate: true", "tpe (multivariate)")]
+    public async Task GpAndMultivariateTpe_RunAsSamplersOfTune(string sampler, string logged)
+    {
+        var folder = Directory.CreateTempSubdirectory("cairn-tune-gp").FullName;
+        var experiment = "tune-gp-" + Guid.NewGuid().ToString("N")[..8];
+        var specPath = Path.Combine(folder, "tune.yaml");
+        // Past the start-up trials (GP: max(5, 2·2 columns); TPE: 10), so the joint model picks the last ones.
+        await File.WriteAllTextAsync(specPath, Spec(experiment, experiment, Space, sampler, trials: 12), Token);
+
+        var (code, result, stderr) = await TuneAsync(specPath);
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal(12, result.GetProperty("trials").GetProperty("complete").GetInt32());
+        using var client = CairnClient.Create(server.BaseAddress.ToString());
+        var parent = await client.GetRunAsync(result.GetProperty("parent_run_id").GetString()!, Token);
+        Assert.Equal(logged, parent.Data.Params!.Single(p => p.Key == "sampler").Value);
+        Directory.Delete(folder, recursive: true);
+    }
+
     [Fact]
     public async Task ABadTuneSpec_NamesEveryProblem_AndCreatesNothing()
     {
@@ -136,7 +157,7 @@ public sealed class TuneCommandTests(CairnServer server) : IClassFixture<CairnSe
                 no_such_option: {type: float, low: 0, high: 1}
                 number_of_leaves: {type: int, low: 16, high: 2}
                 learning_rate: {type: float, low: 0.01, high: 0.5}
-            """, sampler: "grid").Replace("objective: roc_auc", "objective: r2_score", StringComparison.Ordinal), Token);
+            """, sampler: "grid\n  multivariate: true").Replace("objective: roc_auc", "objective: r2_score", StringComparison.Ordinal), Token);
 
         var (code, _, stderr) = await TuneAsync(specPath);
 
@@ -145,6 +166,7 @@ public sealed class TuneCommandTests(CairnServer server) : IClassFixture<CairnSe
         Assert.Contains("tune.space.number_of_leaves", stderr, StringComparison.Ordinal);
         Assert.Contains("tune.space.learning_rate: grid search needs a step", stderr, StringComparison.Ordinal);
         Assert.Contains("tune.objective: 'r2_score'", stderr, StringComparison.Ordinal);
+        Assert.Contains("tune.multivariate: only the tpe sampler", stderr, StringComparison.Ordinal);
         using var client = CairnClient.Create(server.BaseAddress.ToString());
         Assert.Null(await client.FindExperimentAsync(experiment, Token));
         Directory.Delete(folder, recursive: true);

@@ -1,0 +1,341 @@
+namespace Cairn.Tuning.Samplers.Gp;
+
+/// <summary>
+/// A Gaussian process over inputs in [0, 1]^d with kernel σ²_f·Matérn-5/2(ARD) + σ²_n·I, for outputs already standardised
+/// (zero mean, unit variance). Hyperparameters maximise the log marginal likelihood (analytic gradient, a few starts of
+/// <see cref="BoxLbfgs"/> in log space); the covariance is factorised by Cholesky, with jitter added only when needed.
+/// </summary>
+internal sealed class GaussianProcess
+{
+    // Log-space bounds: length scales from 1 % to 100× the unit box, signal variance around the standardised 1, noise from
+    // "exact" (deterministic objectives) to half the output variance.
+    private static readonly (double Low, double High) LogLengthScale = (Math.Log(0.01), Math.Log(100));
+    private static readonly (double Low, double High) LogSignal = (Math.Log(0.05), Math.Log(20));
+    private static readonly (double Low, double High) LogNoise = (Math.Log(1e-10), Math.Log(0.5));
+
+    private readonly double[][] _x;
+    private readonly double[] _cholesky;
+    private readonly double[] _alpha;
+
+    private GaussianProcess(double[][] x, double[] lengthScales, double signal, double noise, double[] cholesky, double[] alpha)
+    {
+        _x = x;
+        LengthScales = lengthScales;
+        SignalVariance = signal;
+        NoiseVariance = noise;
+        _cholesky = cholesky;
+        _alpha = alpha;
+    }
+
+    public double[] LengthScales { get; }
+
+    public double SignalVariance { get; }
+
+    public double NoiseVariance { get; }
+
+    /// <summary>A process with fixed hyperparameters conditioned on the observations.</summary>
+    public static GaussianProcess Create(double[][] x, double[] y, double[] lengthScales, double signal, double noise)
+    {
+        var (cholesky, alpha, _) = Factorise(x, y, lengthScales, signal, noise);
+        return new GaussianProcess(x, lengthScales, signal, noise, cholesky, alpha);
+    }
+
+    /// <summary>Fits the hyperparameters: one start at a neutral point plus <paramref name="restarts"/> random ones.</summary>
+    public static GaussianProcess Fit(double[][] x, double[] y, Random random, int restarts = 2)
+    {
+        var d = x[0].Length;
+        var lower = new double[d + 2];
+        var upper = new double[d + 2];
+        for (var k = 0; k < d; k++)
+        {
+            (lower[k], upper[k]) = LogLengthScale;
+        }
+
+        (lower[d], upper[d]) = LogSignal;
+        (lower[d + 1], upper[d + 1]) = LogNoise;
+        var best = new double[d + 2];
+        var bestValue = double.PositiveInfinity;
+        for (var start = 0; start <= restarts; start++)
+        {
+            var theta = new double[d + 2];
+            for (var k = 0; k < d; k++)
+            {
+                theta[k] = start == 0 ? Math.Log(0.5) : Math.Log(0.05) + random.NextDouble() * (Math.Log(2) - Math.Log(0.05));
+            }
+
+            theta[d] = start == 0 ? 0 : Math.Log(0.3) + random.NextDouble() * (Math.Log(3) - Math.Log(0.3));
+            theta[d + 1] = start == 0 ? Math.Log(1e-6) : Math.Log(1e-10) + random.NextDouble() * (Math.Log(1e-2) - Math.Log(1e-10));
+            var (found, value) = BoxLbfgs.Minimize((t, g) => -LogMarginalLikelihood(x, y, t, g, negateGradient: true), theta, lower, upper);
+            if (value < bestValue || start == 0)
+            {
+                (best, bestValue) = (found, value);
+            }
+        }
+
+        return Create(x, y, best.Take(d).Select(Math.Exp).ToArray(), Math.Exp(best[d]), Math.Exp(best[d + 1]));
+    }
+
+    /// <summary>
+    /// log p(y | X, θ) = −½ yᵀK⁻¹y − ½ log|K| − (n/2) log 2π for θ = (log ℓ₁…log ℓ_d, log σ²_f, log σ²_n); the gradient
+    /// with respect to θ (negated when asked, for a minimiser) is ½ tr((ααᵀ − K⁻¹) ∂K/∂θ).
+    /// </summary>
+    public static double LogMarginalLikelihood(double[][] x, double[] y, double[] theta, double[]? gradient = null, bool negateGradient = false)
+    {
+        var n = x.Length;
+        var d = x[0].Length;
+        var lengthScales = new double[d];
+        for (var k = 0; k < d; k++)
+        {
+            lengthScales[k] = Math.Exp(theta[k]);
+        }
+
+        var signal = Math.Exp(theta[d]);
+        var noise = Math.Exp(theta[d + 1]);
+        var (cholesky, alpha, _) = Factorise(x, y, lengthScales, signal, noise);
+        var value = -0.5 * Dot(y, alpha) - 0.5 * n * Math.Log(2 * Math.PI);
+        for (var i = 0; i < n; i++)
+        {
+            value -= Math.Log(cholesky[i * n + i]);
+        }
+
+        if (gradient is null)
+        {
+            return value;
+        }
+
+        var inverse = InverseFromCholesky(cholesky, n);
+        Array.Clear(gradient);
+        for (var i = 0; i < n; i++)
+        {
+            var wii = alpha[i] * alpha[i] - inverse[i * n + i];
+            gradient[d] += 0.5 * wii * signal;
+            gradient[d + 1] += 0.5 * wii * noise;
+            for (var j = 0; j < i; j++)
+            {
+                // Off-diagonal pairs count twice (K is symmetric), which cancels the ½.
+                var w = alpha[i] * alpha[j] - inverse[i * n + j];
+                var r = MaternKernel.ScaledDistance(x[i], x[j], lengthScales);
+                gradient[d] += w * signal * MaternKernel.Correlation(r);
+                var factor = w * signal * MaternKernel.LengthScaleFactor(r);
+                for (var k = 0; k < d; k++)
+                {
+                    var scaled = (x[i][k] - x[j][k]) / lengthScales[k];
+                    gradient[k] += factor * scaled * scaled;
+                }
+            }
+        }
+
+        if (negateGradient)
+        {
+            for (var k = 0; k < gradient.Length; k++)
+            {
+                gradient[k] = -gradient[k];
+            }
+        }
+
+        return value;
+    }
+
+    /// <summary>Posterior mean and variance of the latent function (noise excluded) at one point.</summary>
+    public (double Mean, double Variance) Predict(ReadOnlySpan<double> point)
+    {
+        var n = _x.Length;
+        Span<double> v = n <= 512 ? stackalloc double[n] : new double[n];
+        var mean = 0.0;
+        for (var i = 0; i < n; i++)
+        {
+            v[i] = SignalVariance * MaternKernel.Correlation(MaternKernel.ScaledDistance(point, _x[i], LengthScales));
+            mean += v[i] * _alpha[i];
+        }
+
+        // v = L⁻¹k*, so kᵀK⁻¹k = v·v.
+        var explained = 0.0;
+        for (var i = 0; i < n; i++)
+        {
+            var sum = v[i];
+            var row = i * n;
+            for (var k = 0; k < i; k++)
+            {
+                sum -= _cholesky[row + k] * v[k];
+            }
+
+            v[i] = sum / _cholesky[row + i];
+            explained += v[i] * v[i];
+        }
+
+        return (mean, Math.Max(SignalVariance - explained, 1e-12 * SignalVariance));
+    }
+
+    /// <summary>The same hyperparameters conditioned on more observations (pending trials at their predicted mean).</summary>
+    public GaussianProcess With(double[][] x, double[] y) =>
+        Create([.. _x, .. x], [.. Observed(), .. y], LengthScales, SignalVariance, NoiseVariance);
+
+    private double[] Observed()
+    {
+        // y = Kα; rebuilt rather than stored twice.
+        var n = _x.Length;
+        var y = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                var k = SignalVariance * MaternKernel.Correlation(MaternKernel.ScaledDistance(_x[i], _x[j], LengthScales));
+                y[i] += (i == j ? k + NoiseVariance : k) * _alpha[j];
+            }
+        }
+
+        return y;
+    }
+
+    private static (double[] Cholesky, double[] Alpha, double Jitter) Factorise(double[][] x, double[] y, double[] lengthScales, double signal, double noise)
+    {
+        var n = x.Length;
+        var covariance = new double[n * n];
+        for (var i = 0; i < n; i++)
+        {
+            covariance[i * n + i] = signal + noise;
+            for (var j = 0; j < i; j++)
+            {
+                covariance[i * n + j] = covariance[j * n + i] = signal * MaternKernel.Correlation(MaternKernel.ScaledDistance(x[i], x[j], lengthScales));
+            }
+        }
+
+        // Near-duplicate inputs with tiny noise make K singular in floating point; add the least jitter that works.
+        var factor = new double[n * n];
+        for (var jitter = 0.0; ; jitter = jitter == 0 ? 1e-10 * signal : jitter * 10)
+        {
+            Array.Copy(covariance, factor, covariance.Length);
+            for (var i = 0; i < n; i++)
+            {
+                factor[i * n + i] += jitter;
+            }
+
+            if (TryCholesky(factor, n))
+            {
+                return (factor, Solve(factor, n, y), jitter);
+            }
+
+            if (jitter > signal)
+            {
+                throw new InvalidOperationException("The GP covariance is not positive definite even with jitter.");
+            }
+        }
+    }
+
+    /// <summary>In-place lower Cholesky factor (row-major); false when the matrix is not positive definite.</summary>
+    internal static bool TryCholesky(double[] a, int n)
+    {
+        for (var j = 0; j < n; j++)
+        {
+            var rowJ = j * n;
+            var sum = a[rowJ + j];
+            for (var k = 0; k < j; k++)
+            {
+                sum -= a[rowJ + k] * a[rowJ + k];
+            }
+
+            if (!(sum > 0))
+            {
+                return false;
+            }
+
+            var diagonal = Math.Sqrt(sum);
+            a[rowJ + j] = diagonal;
+            for (var i = j + 1; i < n; i++)
+            {
+                var rowI = i * n;
+                var s = a[rowI + j];
+                for (var k = 0; k < j; k++)
+                {
+                    s -= a[rowI + k] * a[rowJ + k];
+                }
+
+                a[rowI + j] = s / diagonal;
+            }
+
+            for (var k = j + 1; k < n; k++)
+            {
+                a[rowJ + k] = 0;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Solves LLᵀx = b.</summary>
+    private static double[] Solve(double[] l, int n, double[] b)
+    {
+        var z = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var sum = b[i];
+            for (var k = 0; k < i; k++)
+            {
+                sum -= l[i * n + k] * z[k];
+            }
+
+            z[i] = sum / l[i * n + i];
+        }
+
+        for (var i = n - 1; i >= 0; i--)
+        {
+            var sum = z[i];
+            for (var k = i + 1; k < n; k++)
+            {
+                sum -= l[k * n + i] * z[k];
+            }
+
+            z[i] = sum / l[i * n + i];
+        }
+
+        return z;
+    }
+
+    /// <summary>K⁻¹ = L⁻ᵀL⁻¹, needed for the gradient's trace term.</summary>
+    private static double[] InverseFromCholesky(double[] l, int n)
+    {
+        var li = new double[n * n];
+        for (var j = 0; j < n; j++)
+        {
+            li[j * n + j] = 1 / l[j * n + j];
+            for (var i = j + 1; i < n; i++)
+            {
+                var sum = 0.0;
+                for (var k = j; k < i; k++)
+                {
+                    sum -= l[i * n + k] * li[k * n + j];
+                }
+
+                li[i * n + j] = sum / l[i * n + i];
+            }
+        }
+
+        var inverse = new double[n * n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j <= i; j++)
+            {
+                var sum = 0.0;
+                for (var k = i; k < n; k++)
+                {
+                    sum += li[k * n + i] * li[k * n + j];
+                }
+
+                inverse[i * n + j] = inverse[j * n + i] = sum;
+            }
+        }
+
+        return inverse;
+    }
+
+    private static double Dot(double[] a, double[] b)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            sum += a[i] * b[i];
+        }
+
+        return sum;
+    }
+}
