@@ -10,6 +10,7 @@ namespace Cairn.Server.Tests.Faults;
 /// it is back the same server process serves again by itself; and every acknowledged batch is stored exactly once.
 /// The cluster is the test's own, so stopping it disturbs no other test.
 /// </summary>
+[Collection(nameof(FaultsCollection))]
 public sealed class PostgresRestartTests
 {
     private const int Writers = 4;

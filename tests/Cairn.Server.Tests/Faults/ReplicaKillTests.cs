@@ -8,6 +8,7 @@ namespace Cairn.Server.Tests.Faults;
 /// replica move to the other, as behind a load balancer. No acknowledged batch may be lost or doubled, and no batch
 /// that was in flight may be stored in part.
 /// </summary>
+[Collection(nameof(FaultsCollection))]
 public sealed class ReplicaKillTests(ReplicaPair replicas) : IClassFixture<ReplicaPair>
 {
     private const int WritersPerReplica = 4;
