@@ -124,6 +124,19 @@ if [ "$found_reports" -lt "$expected_projects" ]; then
 fi
 passed=$((passed + p)); failed=$((failed + f))
 
+# The PostgreSQL suites (store contracts, server on PostgreSQL, replicas, fault tests) must have run and passed:
+# a run in which none did (filtered away, or never discovered) is a failure, not a green build.
+pg_ran=$(python3 - "$out/trx" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+print(sum(1 for f in glob.glob(sys.argv[1] + "/*.trx")
+          for r in ET.parse(f).getroot().iterfind("t:Results/t:UnitTestResult", ns)
+          if "Postgres" in r.get("testName", "") and r.get("outcome") == "Passed"))
+PY
+)
+echo "PostgreSQL tests passed: $pg_ran"
+[ "${pg_ran:-0}" -gt 0 ] || { echo "no PostgreSQL test ran"; failed=$((failed + 1)); }
+
 echo "== npm mlflow client against cairn server"
 port=$(free_port)
 dotnet artifacts/bin/Cairn.Cli/release/cairn.dll server --host 127.0.0.1 --port "$port" \

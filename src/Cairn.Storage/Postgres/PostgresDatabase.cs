@@ -7,14 +7,22 @@ namespace Cairn.Storage.Postgres;
 
 /// <summary>
 /// One PostgreSQL database shared by every server replica: a pooled <see cref="NpgsqlDataSource"/>, reads in
-/// repeatable-read snapshots, and one transaction per write. Nothing about tracking or registry state is cached
+/// repeatable-read snapshots, and one transaction per write. While the database is down or restarting, calls fail
+/// with <see cref="Core.ErrorCode.TemporarilyUnavailable"/> and work again once it is back, with no restart. Nothing about tracking or registry state is cached
 /// in the process, so replicas never disagree.
 /// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable, ISqlReadSource
 {
     private const int MaxWriteAttempts = 4;
+    private const int MaxOutageAttempts = 3;
 
-    private PostgresDatabase(NpgsqlDataSource dataSource) => DataSource = dataSource;
+    private readonly string _description;
+
+    private PostgresDatabase(NpgsqlDataSource dataSource, string description)
+    {
+        DataSource = dataSource;
+        _description = description;
+    }
 
     internal NpgsqlDataSource DataSource { get; }
 
@@ -36,7 +44,7 @@ public sealed class PostgresDatabase : IAsyncDisposable, ISqlReadSource
                 PostgresMigrator.Migrate(connection);
             }
 
-            return new PostgresDatabase(dataSource);
+            return new PostgresDatabase(dataSource, BackendStoreUri.Describe(connectionString));
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
@@ -55,15 +63,25 @@ public sealed class PostgresDatabase : IAsyncDisposable, ISqlReadSource
 
     async Task<T> ISqlReadSource.ReadAsync<T>(Func<DbConnection, DbTransaction, Task<T>> read, CancellationToken cancellationToken)
     {
-        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await read(connection, transaction);
-        }
-        catch (PostgresException ex) when (ClientMistake(ex) is { } mistake)
-        {
-            throw mistake;
+            try
+            {
+                await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+                try
+                {
+                    return await read(connection, transaction);
+                }
+                catch (PostgresException ex) when (ClientMistake(ex) is { } mistake)
+                {
+                    throw mistake;
+                }
+            }
+            catch (Exception ex) when (PostgresOutage.Is(ex, cancellationToken))
+            {
+                await AfterOutageAsync(ex, attempt, outcomeUnknown: false, cancellationToken);
+            }
         }
     }
 
@@ -75,23 +93,49 @@ public sealed class PostgresDatabase : IAsyncDisposable, ISqlReadSource
     {
         for (var attempt = 1; ; attempt++)
         {
-            await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            var committing = false;
             try
             {
-                var result = await work(new PostgresWrite(connection, transaction, cancellationToken));
-                await transaction.CommitAsync(cancellationToken);
-                return result;
+                await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+                try
+                {
+                    var result = await work(new PostgresWrite(connection, transaction, cancellationToken));
+                    committing = true;
+                    await transaction.CommitAsync(cancellationToken);
+                    return result;
+                }
+                catch (PostgresException ex) when (attempt < MaxWriteAttempts && ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+                {
+                    await transaction.RollbackAsync(CancellationToken.None);
+                }
+                catch (PostgresException ex) when (ClientMistake(ex) is { } mistake)
+                {
+                    throw mistake;
+                }
             }
-            catch (PostgresException ex) when (attempt < MaxWriteAttempts && ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            catch (Exception ex) when (PostgresOutage.Is(ex, cancellationToken))
             {
-                await transaction.RollbackAsync(CancellationToken.None);
-            }
-            catch (PostgresException ex) when (ClientMistake(ex) is { } mistake)
-            {
-                throw mistake;
+                await AfterOutageAsync(ex, attempt, committing, cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// After the database dropped a connection or refused one: the pool's idle connections are dropped too (after a
+    /// restart they are all dead), and the call is tried again on a fresh connection, a few times over about half a
+    /// second, so a restart is ridden through without a server restart. Then, or when a commit broke (its outcome is
+    /// unknown, so it is not repeated), the caller gets a 503 naming the database.
+    /// </summary>
+    private async Task AfterOutageAsync(Exception exception, int attempt, bool outcomeUnknown, CancellationToken cancellationToken)
+    {
+        DataSource.Clear();
+        if (outcomeUnknown || attempt >= MaxOutageAttempts)
+        {
+            throw PostgresOutage.Unavailable(_description, exception, outcomeUnknown);
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt), cancellationToken);
     }
 
     internal Task WriteAsync(Func<PostgresWrite, Task> work, CancellationToken cancellationToken) =>

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Filtered and ordered run search over many runs on PostgreSQL (issue 4: ≤ 50 ms p50 over 100,000 runs).
+#
+#   BENCH_POSTGRES_URI=postgresql://postgres@127.0.0.1:PORT/postgres bench/postgres/search.sh
+#
+# Creates a fresh database on that server, starts `cairn server` on it (which migrates it), creates an experiment
+# through the API, adds BENCH_RUNS runs with seed-runs.sql, checks that the server's answer is the expected first
+# 100 matches in order, then measures the search of bench/wrk/search_filtered.lua with wrk (one connection) and
+# drops the database. Settings: BENCH_RUNS=100000, BENCH_DURATION=20, BENCH_WARMUP=3, BENCH_DLL=path/cairn.dll.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REPO=$(cd "$BENCH_DIR/.." && pwd)
+: "${BENCH_POSTGRES_URI:?set BENCH_POSTGRES_URI to a PostgreSQL server URI}"
+RUNS=${BENCH_RUNS:-100000}
+DURATION=${BENCH_DURATION:-20}
+WARMUP=${BENCH_WARMUP:-3}
+DLL=${BENCH_DLL:-$REPO/artifacts/bin/Cairn.Cli/release/cairn.dll}
+work=$(mktemp -d -t cairn-pg-search.XXXXXX)
+database="cairn_search_$(date +%s)"
+database_uri="${BENCH_POSTGRES_URI%/*}/$database"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  psql "$BENCH_POSTGRES_URI" -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+log() { printf '[search bench %s] %s\n' "$(date '+%H:%M:%S')" "$*" >&2; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+
+[ -f "$DLL" ] || dotnet build "$REPO/src/Cairn.Cli" -c Release --nologo -v quiet
+psql "$BENCH_POSTGRES_URI" -qc "CREATE DATABASE $database" >/dev/null
+port=$(free_port)
+dotnet "$DLL" server --host 127.0.0.1 --port "$port" --backend-store-uri "$database_uri" --artifacts-destination "$work/artifacts" >"$work/server.log" 2>&1 &
+server_pid=$!
+url="http://127.0.0.1:$port"
+for _ in $(seq 1 1200); do curl -sf "$url/health" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -sf "$url/health" >/dev/null || { cat "$work/server.log"; exit 1; }
+experiment=$(curl -sf -X POST "$url/api/2.0/mlflow/experiments/create" -H 'Content-Type: application/json' -d '{"name":"search-bench"}' \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["experiment_id"])')
+
+log "seeding $RUNS runs into experiment $experiment"
+seed_start=$(date +%s)
+psql "$database_uri" -q -v runs="$RUNS" -v experiment="$experiment" -v expected="$work/expected.txt" -f "$BENCH_DIR/postgres/seed-runs.sql" >/dev/null
+log "seeded in $(( $(date +%s) - seed_start )) s"
+
+body="{\"experiment_ids\":[\"$experiment\"],\"filter\":\"metrics.m1 > 0.5 and params.p1 = 'a'\",\"order_by\":[\"metrics.m2 DESC\"],\"max_results\":100,\"run_view_type\":\"ACTIVE_ONLY\"}"
+curl -sf -X POST "$url/api/2.0/mlflow/runs/search" -H 'Content-Type: application/json' -d "$body" \
+  | python3 -c 'import json,sys; [print(r["info"]["run_id"]) for r in json.load(sys.stdin)["runs"]]' >"$work/answer.txt"
+grep -v '^\s*$' "$work/expected.txt" | sed 's/^ *//' >"$work/expected.clean"
+if ! diff -q "$work/expected.clean" "$work/answer.txt" >/dev/null; then
+  log "the server's answer differs from the expected first 100 matches"; diff "$work/expected.clean" "$work/answer.txt" | head >&2; exit 1
+fi
+log "answer checked: the expected 100 runs in order"
+
+export BENCH_EXPERIMENT_ID="$experiment" BENCH_WRK_DIR="$BENCH_DIR/wrk"
+wrk -t1 -c1 -d"${WARMUP}s" -s "$BENCH_DIR/wrk/search_filtered.lua" "$url" >/dev/null
+cpu0=$(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat); idle0=$(awk '/^cpu /{print $5+$6}' /proc/stat)
+log "measuring ${DURATION} s, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+wrk -t1 -c1 -d"${DURATION}s" --latency -s "$BENCH_DIR/wrk/search_filtered.lua" "$url" | tee "$work/wrk.txt" | grep -E 'Latency|50%|90%|99%|Requests/sec|Non-2xx'
+cpu1=$(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat); idle1=$(awk '/^cpu /{print $5+$6}' /proc/stat)
+echo "machine busy during the measurement: $(( 100 * ((cpu1 - cpu0) - (idle1 - idle0)) / (cpu1 - cpu0) )) % of both cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
