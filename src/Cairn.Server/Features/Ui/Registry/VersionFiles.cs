@@ -9,7 +9,7 @@ using YamlDotNet.RepresentationModel;
 namespace Cairn.Server.Features.Ui.Registry;
 
 /// <summary>One input or output of a signature, as the version page lists it.</summary>
-internal sealed record SignatureField(string Name, string Type, bool Required);
+public sealed record SignatureField(string Name, string Type, bool Required);
 
 internal sealed record VersionSignature(IReadOnlyList<SignatureField> Inputs, IReadOnlyList<SignatureField> Outputs, string? Params);
 
