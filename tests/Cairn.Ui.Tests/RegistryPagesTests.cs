@@ -54,6 +54,22 @@ public sealed class RegistryPagesTests(GatedUiServer ui) : IClassFixture<GatedUi
     }
 
     [Fact]
+    public async Task VersionPage_ShowsTheMlflow3LoggedModelItWasRegisteredFrom()
+    {
+        var name = Seed.Unique("logged");
+        var modelId = await RegistrySeed.LoggedModelVersionAsync(ui.Client, name);
+        var page = await ui.Browser.NewPageAsync();
+        await Browser.OpenAsync(page, ui.Url($"/models/{name}/versions/1"));
+        var logged = page.Locator($"[data-logged-model='{modelId}']");
+        await Expect(logged).ToContainTextAsync("classifier");
+        await Expect(logged).ToContainTextAsync("Ready");
+        await Expect(logged).ToContainTextAsync("param lr");
+        await Expect(page.GetByLabel("Input example")).ToContainTextAsync("Porto");
+        await Expect(page.Locator("a[data-run-link]")).ToHaveTextAsync("train-logged");
+        await Browser.ScreenshotAsync(page, "registry-version-logged-model");
+    }
+
+    [Fact]
     public async Task EmptyAndMissingStates_SayWhatToDo()
     {
         var page = await ui.Browser.NewPageAsync(width: 420, height: 800);

@@ -50,6 +50,33 @@ internal static class RegistrySeed
         return seeded;
     }
 
+    /// <summary>
+    /// Logs an MLflow 3 logged model "classifier" (param lr = 0.5, status READY) from a new run, the way MLflow 3 clients do,
+    /// and registers it as a version of a new model <paramref name="name"/>. Returns the logged model's id.
+    /// </summary>
+    public static async Task<string> LoggedModelVersionAsync(MlflowHttp client, string name)
+    {
+        var experimentId = await client.CreateExperimentAsync(Seed.Unique("logged"));
+        var runId = await Seed.RunAsync(client, experimentId, "train-logged");
+        var info = (await client.OkAsync("logged-models", new
+        {
+            experiment_id = experimentId,
+            name = "classifier",
+            source_run_id = runId,
+            @params = new[] { new { key = "lr", value = "0.5" } },
+        })).Json["model"]!["info"]!;
+        var modelId = info["model_id"]!.GetValue<string>();
+        var location = info["artifact_uri"]!.GetValue<string>()["mlflow-artifacts:/".Length..];
+        await PutAsync(client, location + "/MLmodel", MlModel(runId, withIncome: false) + $"model_id: {modelId}\n");
+        await PutAsync(client, location + "/input_example.json", """{"columns": ["age", "city"], "data": [[33.0, "Porto"]]}""");
+        var ready = await client.SendAsync(HttpMethod.Patch, MlflowHttp.Api + $"logged-models/{modelId}",
+            System.Text.Json.JsonSerializer.Serialize(new { model_id = modelId, status = "LOGGED_MODEL_READY" }));
+        Assert.Equal(HttpStatusCode.OK, ready.Status);
+        await client.OkAsync("registered-models/create", new { name });
+        await client.OkAsync("model-versions/create", new { name, source = $"models:/{modelId}", model_id = modelId });
+        return modelId;
+    }
+
     public static async Task DecideAsync(MlflowHttp client, string name, long version, string decision)
     {
         var reply = await client.PostAsync($"models/{name}/versions/{version}/approval", new { decision }, "/api/v1/registry/");
