@@ -11,7 +11,7 @@ using Microsoft.Playwright;
 /// The registry list page with many registered models (issue 9: 1,000 models paint in under 500 ms). Starts the real server,
 /// seeds N models (two versions, an alias and a tag each) through its registry store, then measures the store call the page
 /// makes ("server") and chromium from navigation in a fresh context to the last row on screen ("paint"), for the default page
-/// of 100 models and for all of them on one page.
+/// of 100 models and for all of them on one page, against the empty page as a baseline.
 /// </summary>
 internal static class RegistryBench
 {
@@ -70,6 +70,16 @@ internal static class RegistryBench
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-dev-shm-usage"] });
+        // Baseline in the same run: the same page with a search that matches nothing, i.e. a fresh context, the page shell
+        // and its Blazor circuit without rows. What the rows add is the difference.
+        await Measure("model list, paint, baseline (empty search, no rows)", "—", async () =>
+        {
+            var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(new Uri(address, "/models?q=matches-no-model").ToString());
+            await page.Locator(".empty").WaitForAsync(new() { Timeout = 60_000 });
+            await context.DisposeAsync();
+        });
         foreach (var size in new[] { 100, Math.Min(modelCount, RegistryValidation.MaxSearchModels) })
         {
             var url = size == 100 ? "/models" : $"/models?size={size.ToString(CultureInfo.InvariantCulture)}";
