@@ -151,6 +151,11 @@ public sealed class RegistryPagesTests(GatedUiServer ui) : IClassFixture<GatedUi
         await Expect(page.Locator("tr[data-version='1'] td").Nth(2)).ToHaveTextAsync("Production");
         var newest = page.GetByRole(AriaRole.Table, new() { Name = "Audit trail" }).Locator("tbody tr").First;
         await Expect(newest).ToHaveAttributeAsync("data-action", "transition_stage");
+        await Expect(newest).ToContainTextAsync("Archived → Production");
+
+        // Archived is where versions retire: its history has no rollback buttons.
+        await Expect(page.Locator("section.timeline[data-track='Archived']")).ToBeVisibleAsync();
+        await Expect(page.Locator("section.timeline[data-track='Archived'] button")).ToHaveCountAsync(0);
         await Browser.ScreenshotAsync(page, "registry-stage-rolled-back");
     }
 
