@@ -76,7 +76,7 @@ internal static class RegistryBench
         {
             var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
             var page = await context.NewPageAsync();
-            await page.GotoAsync(new Uri(address, "/models?q=matches-no-model").ToString());
+            await page.GotoAsync(new Uri(address, "/models?q=matches-no-model").ToString(), new() { Timeout = 60_000 });
             await page.Locator(".empty").WaitForAsync(new() { Timeout = 60_000 });
             await context.DisposeAsync();
         });
@@ -87,7 +87,7 @@ internal static class RegistryBench
             {
                 var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
                 var page = await context.NewPageAsync();
-                await page.GotoAsync(new Uri(address, url).ToString());
+                await page.GotoAsync(new Uri(address, url).ToString(), new() { Timeout = 60_000 });
                 await page.Locator($"table[aria-label='Registered models'] tbody tr:nth-child({size})").WaitForAsync(new() { Timeout = 60_000 });
                 await context.DisposeAsync();
             });
