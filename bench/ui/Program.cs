@@ -4,6 +4,7 @@
 // chromium through Playwright, from navigation to the element on screen). Prints p50/p95 per measurement.
 //
 //   dotnet run --project bench/ui -c Release -- [--runs 100000] [--points 1000000] [--backend-store-uri URI]
+//   dotnet run --project bench/ui -c Release -- --registry-models 1000 [--backend-store-uri URI]   (RegistryBench.cs)
 using System.Diagnostics;
 using System.Globalization;
 using Cairn.Core.Search;
@@ -22,6 +23,12 @@ var pointCount = int.Parse(options.GetValueOrDefault("points", "1000000"), Cultu
 var folder = Path.Combine(Path.GetTempPath(), "cairn-bench-ui", Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(folder);
 var backend = options.GetValueOrDefault("backend-store-uri", $"sqlite:///{folder}/cairn.db");
+if (options.TryGetValue("registry-models", out var registryModels))
+{
+    await RegistryBench.RunAsync(int.Parse(registryModels, CultureInfo.InvariantCulture), backend, folder);
+    return;
+}
+
 const int MetricKeys = 2_000;
 const int Repeats = 20;
 

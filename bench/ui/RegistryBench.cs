@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+using Cairn.Core.Registry;
+using Cairn.Core.Search;
+using Cairn.Core.Tracking;
+using Cairn.Server;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+/// <summary>
+/// The registry list page with many registered models (issue 9: 1,000 models paint in under 500 ms). Starts the real server,
+/// seeds N models (two versions, an alias and a tag each) through its registry store, then measures the store call the page
+/// makes ("server") and chromium from navigation in a fresh context to the last row on screen ("paint"), for the default page
+/// of 100 models and for all of them on one page, against the empty page as a baseline.
+/// </summary>
+internal static class RegistryBench
+{
+    private const int Repeats = 20;
+
+    public static async Task RunAsync(int modelCount, string backend, string folder)
+    {
+        Console.WriteLine($"registry list: {modelCount:N0} registered models; backend {Cairn.Storage.BackendStoreUri.Redact(backend)}");
+        var app = CairnApp.Create(["--Server:Port=0", $"--Storage:BackendStoreUri={backend}", $"--Artifacts:Destination={folder}/artifacts", "--Logging:LogLevel:Default=Warning"]);
+        var address = await app.StartCairnAsync();
+        var registry = app.Services.GetRequiredService<IModelRegistryStore>();
+        var seedClock = Stopwatch.StartNew();
+        var next = 0;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next) - 1) < modelCount)
+            {
+                var name = $"model-{i:00000}";
+                await registry.CreateModelAsync(name, $"Model number {i} of the registry list bench", [new KeyValue("team", $"team-{i % 7}")], Actor.Unknown, CancellationToken.None);
+                for (var v = 0; v < 2; v++)
+                {
+                    await registry.CreateVersionAsync(new NewModelVersion(name, $"mlflow-artifacts:/bench/{i}/{v}", $"mlflow-artifacts:/bench/{i}/{v}", null, "", "", []),
+                        Actor.Unknown, CancellationToken.None);
+                }
+
+                await registry.SetAliasAsync(name, "champion", 2, Actor.Unknown, CancellationToken.None);
+            }
+        }));
+        Console.WriteLine($"seeded in {seedClock.Elapsed.TotalSeconds:0} s");
+
+        var results = new List<(string Name, double P50, double P95, string Target)>();
+        async Task Measure(string name, string target, Func<Task> action)
+        {
+            await action();
+            var times = new List<double>();
+            for (var i = 0; i < Repeats; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                await action();
+                times.Add(clock.Elapsed.TotalMilliseconds);
+            }
+
+            times.Sort();
+            var result = (name, times[times.Count / 2], times[(int)Math.Ceiling(times.Count * 0.95) - 1], target);
+            results.Add(result);
+            Console.WriteLine($"{name}: p50 {result.Item2:0.0} ms, p95 {result.Item3:0.0} ms (target {target})");
+        }
+
+        var byName = new[] { new OrderTerm(FilterEntity.Attribute, RegistrySearch.Name, true) };
+        foreach (var size in new[] { 100, Math.Min(modelCount, RegistryValidation.MaxSearchModels) })
+        {
+            await Measure($"model list, server ({size:N0} models)", "—", () =>
+                registry.SearchModelsAsync(new RegistryQuery([], byName, size, 0), CancellationToken.None));
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-dev-shm-usage"] });
+        // Baseline in the same run: the same page with a search that matches nothing, i.e. a fresh context, the page shell
+        // and its Blazor circuit without rows. What the rows add is the difference.
+        await Measure("model list, paint, baseline (empty search, no rows)", "—", async () =>
+        {
+            var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(new Uri(address, "/models?q=matches-no-model").ToString(), new() { Timeout = 60_000 });
+            await page.Locator(".empty").WaitForAsync(new() { Timeout = 60_000 });
+            await context.DisposeAsync();
+        });
+        foreach (var size in new[] { 100, Math.Min(modelCount, RegistryValidation.MaxSearchModels) })
+        {
+            var url = size == 100 ? "/models" : $"/models?size={size.ToString(CultureInfo.InvariantCulture)}";
+            await Measure($"model list, paint ({size:N0} rows of {modelCount:N0} models)", "< 500 ms", async () =>
+            {
+                var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+                var page = await context.NewPageAsync();
+                await page.GotoAsync(new Uri(address, url).ToString(), new() { Timeout = 60_000 });
+                await page.Locator($"table[aria-label='Registered models'] tbody tr:nth-child({size})").WaitForAsync(new() { Timeout = 60_000 });
+                await context.DisposeAsync();
+            });
+        }
+
+        await app.StopAsync();
+        Console.WriteLine();
+        Console.WriteLine("| measurement | p50 | p95 | target |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var (name, p50, p95, target) in results)
+        {
+            Console.WriteLine($"| {name} | {p50:0} ms | {p95:0} ms | {target} |");
+        }
+    }
+}
