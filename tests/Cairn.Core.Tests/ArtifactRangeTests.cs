@@ -5,9 +5,9 @@ namespace Cairn.Core.Tests;
 public sealed class ArtifactRangeTests
 {
     [Theory]
-    [InlineData(0, 99, 1000, 0, 100)]
-    [InlineData(900, 5000, 1000, 900, 100)]
-    [InlineData(999, null, 1000, 999, 1)]
+    [InlineData(0L, 99L, 1000L, 0L, 100L)]
+    [InlineData(900L, 5000L, 1000L, 900L, 100L)]
+    [InlineData(999L, null, 1000L, 999L, 1L)]
     public void Resolve_FromStart_ClampsToTheFile(long start, long? end, long total, long offset, long length) =>
         Assert.Equal((offset, length), ArtifactRange.Between(start, end).Resolve(total));
 
