@@ -83,7 +83,7 @@ internal sealed record ParquetPage(IReadOnlyList<string> Columns, IReadOnlyList<
         }
 
         var type = field.ClrType;
-        if (type == typeof(string))
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
         {
             var values = new string?[rows];
             await group.ReadAsync(field, values.AsMemory(), null, cancellationToken);
