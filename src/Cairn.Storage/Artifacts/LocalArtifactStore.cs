@@ -101,8 +101,9 @@ public sealed class LocalArtifactStore : IArtifactStore
         var entries = new List<ArtifactEntry>();
         foreach (var entry in info.EnumerateFileSystemInfos())
         {
-            // Partial uploads and links are not artifacts.
-            if (entry.LinkTarget is not null || (entry.Name.StartsWith('.') && entry.Name.EndsWith(".part", StringComparison.Ordinal)))
+            // Partial uploads and links are not artifacts. The attribute comes with the enumeration; LinkTarget would
+            // cost a readlink per entry, which dominates listing a folder of 10,000 files.
+            if ((entry.Attributes & FileAttributes.ReparsePoint) != 0 || (entry.Name.StartsWith('.') && entry.Name.EndsWith(".part", StringComparison.Ordinal)))
             {
                 continue;
             }
