@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Cairn.Core;
@@ -71,6 +73,77 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
 
         var stream = new S3ObjectReadStream(_client, _location, key, response);
         return new ArtifactFile(stream, stream.Length, response.LastModified ?? DateTimeOffset.UnixEpoch);
+    }
+
+    public async Task<ArtifactSlice?> ReadRangeAsync(ArtifactPath path, ArtifactRange range, CancellationToken cancellationToken)
+    {
+        if (path.IsRoot)
+        {
+            return null;
+        }
+
+        var key = _location.Key(path);
+        var request = new GetObjectRequest { BucketName = _location.Bucket, Key = key };
+        if (range.SuffixLength is not null)
+        {
+            // A tail needs the size first: not every S3-compatible server understands suffix ranges ("bytes=-N").
+            var metadata = await MetadataAsync(key, cancellationToken);
+            if (metadata is null)
+            {
+                return null;
+            }
+
+            if (range.Resolve(metadata.ContentLength) is not { } span)
+            {
+                return ArtifactSlice.Unsatisfied(metadata.ContentLength, metadata.LastModified ?? DateTimeOffset.UnixEpoch);
+            }
+
+            request.ByteRange = new ByteRange(span.Offset, span.Offset + span.Length - 1);
+            request.EtagToMatch = metadata.ETag;
+        }
+        else
+        {
+            request.ByteRange = new ByteRange(range.ToHeaderValue());
+        }
+
+        var response = await S3Failures.CallAsync(_location, async () =>
+        {
+            try
+            {
+                return await _client.GetObjectAsync(request, cancellationToken);
+            }
+            catch (AmazonS3Exception exception) when (S3Failures.IsNotFound(exception) || exception.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+            {
+                return null;
+            }
+        }, cancellationToken);
+        if (response is null)
+        {
+            // Either no such object or a range past its end; the object's size tells which.
+            var metadata = await MetadataAsync(key, cancellationToken);
+            return metadata is null ? null : ArtifactSlice.Unsatisfied(metadata.ContentLength, metadata.LastModified ?? DateTimeOffset.UnixEpoch);
+        }
+
+        var (offset, total) = ParseContentRange(response.ContentRange, response.ContentLength);
+        return new ArtifactSlice(new S3ResponseStream(response), offset, response.ContentLength, total, response.LastModified ?? DateTimeOffset.UnixEpoch);
+    }
+
+    /// <summary>"bytes 0-99/1000" → (0, 1000); a server that ignored the range answered the whole object.</summary>
+    private static (long Offset, long Total) ParseContentRange(string? contentRange, long length)
+    {
+        if (contentRange is { Length: > 0 } && contentRange.StartsWith("bytes ", StringComparison.Ordinal))
+        {
+            var slash = contentRange.IndexOf('/', StringComparison.Ordinal);
+            var dash = contentRange.IndexOf('-', StringComparison.Ordinal);
+            if (slash > 0 && dash > 6
+                && long.TryParse(contentRange.AsSpan(6, dash - 6), NumberStyles.None, CultureInfo.InvariantCulture, out var offset)
+                && long.TryParse(contentRange.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var total))
+            {
+                return (offset, total);
+            }
+        }
+
+        return (0, length);
     }
 
     public async Task<IReadOnlyList<ArtifactEntry>> ListAsync(ArtifactPath directory, CancellationToken cancellationToken)
@@ -202,12 +275,14 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
     }
 
     private async Task<long?> ObjectSizeAsync(string key, CancellationToken cancellationToken) =>
+        (await MetadataAsync(key, cancellationToken))?.ContentLength;
+
+    private async Task<GetObjectMetadataResponse?> MetadataAsync(string key, CancellationToken cancellationToken) =>
         await S3Failures.CallAsync(_location, async () =>
         {
             try
             {
-                var metadata = await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _location.Bucket, Key = key }, cancellationToken);
-                return (long?)metadata.ContentLength;
+                return await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _location.Bucket, Key = key }, cancellationToken);
             }
             catch (AmazonS3Exception exception) when (S3Failures.IsNotFound(exception))
             {

@@ -12,6 +12,12 @@ public interface IArtifactStore
     /// <summary>Opens a file for reading, or null when there is no file at the path.</summary>
     Task<ArtifactFile?> OpenReadAsync(ArtifactPath path, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads only the bytes of <paramref name="range"/> (the store seeks or asks its backend for that range, so a preview
+    /// of a huge file costs what it shows), or null when there is no file at the path.
+    /// </summary>
+    Task<ArtifactSlice?> ReadRangeAsync(ArtifactPath path, ArtifactRange range, CancellationToken cancellationToken);
+
     /// <summary>One directory level; empty when the directory does not exist.</summary>
     Task<IReadOnlyList<ArtifactEntry>> ListAsync(ArtifactPath directory, CancellationToken cancellationToken);
 

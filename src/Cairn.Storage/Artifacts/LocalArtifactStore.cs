@@ -67,6 +67,28 @@ public sealed class LocalArtifactStore : IArtifactStore
         return Task.FromResult<ArtifactFile?>(new ArtifactFile(stream, stream.Length, info.LastWriteTimeUtc));
     }
 
+    public Task<ArtifactSlice?> ReadRangeAsync(ArtifactPath path, ArtifactRange range, CancellationToken cancellationToken)
+    {
+        var target = Resolve(path);
+        var info = new FileInfo(target);
+        if (path.IsRoot || !info.Exists || info.LinkTarget is not null)
+        {
+            return Task.FromResult<ArtifactSlice?>(null);
+        }
+
+        var stream = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize, useAsync: true);
+        var total = stream.Length;
+        if (range.Resolve(total) is not { } span)
+        {
+            stream.Dispose();
+            return Task.FromResult<ArtifactSlice?>(ArtifactSlice.Unsatisfied(total, info.LastWriteTimeUtc));
+        }
+
+        stream.Seek(span.Offset, SeekOrigin.Begin);
+        return Task.FromResult<ArtifactSlice?>(
+            new ArtifactSlice(new BoundedReadStream(stream, span.Length), span.Offset, span.Length, total, info.LastWriteTimeUtc));
+    }
+
     public Task<IReadOnlyList<ArtifactEntry>> ListAsync(ArtifactPath directory, CancellationToken cancellationToken)
     {
         var target = Resolve(directory);
@@ -79,8 +101,9 @@ public sealed class LocalArtifactStore : IArtifactStore
         var entries = new List<ArtifactEntry>();
         foreach (var entry in info.EnumerateFileSystemInfos())
         {
-            // Partial uploads and links are not artifacts.
-            if (entry.LinkTarget is not null || (entry.Name.StartsWith('.') && entry.Name.EndsWith(".part", StringComparison.Ordinal)))
+            // Partial uploads and links are not artifacts. The attribute comes with the enumeration; LinkTarget would
+            // cost a readlink per entry, which dominates listing a folder of 10,000 files.
+            if ((entry.Attributes & FileAttributes.ReparsePoint) != 0 || (entry.Name.StartsWith('.') && entry.Name.EndsWith(".part", StringComparison.Ordinal)))
             {
                 continue;
             }

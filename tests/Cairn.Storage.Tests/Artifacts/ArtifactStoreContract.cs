@@ -9,7 +9,7 @@ namespace Cairn.Storage.Tests.Artifacts;
 /// What every artifact store must do, run against each implementation: the endpoints rely on exactly these
 /// semantics (whole files only, missing paths list empty, deletes of missing paths succeed).
 /// </summary>
-public abstract class ArtifactStoreContract
+public abstract partial class ArtifactStoreContract
 {
     protected abstract IArtifactStore Store { get; }
 

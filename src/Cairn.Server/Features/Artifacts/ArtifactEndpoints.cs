@@ -6,7 +6,6 @@ using Cairn.Core.Tracking;
 using Cairn.Server.Features.Tracking;
 using Cairn.Server.Mlflow;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Net.Http.Headers;
 
 namespace Cairn.Server.Features.Artifacts;
 
@@ -38,6 +37,7 @@ public static class ArtifactEndpoints
         var root = app.MapGroup("").AddEndpointFilter<MlflowErrorFilter>();
         root.MapGet("/get-artifact", DownloadRunArtifact);
         root.MapGet("/model-versions/get-artifact", DownloadModelVersionArtifact);
+        root.MapGet("/ui/artifacts/{runId}/{**path}", Preview).ExcludeFromDescription();
         return app;
     }
 
@@ -50,7 +50,7 @@ public static class ArtifactEndpoints
     }
 
     private static async Task<IResult> Download(string path, HttpContext context, IArtifactStore store, CancellationToken cancellationToken) =>
-        await FileResult(ArtifactPath.Parse(path), store, cancellationToken);
+        await FileResult(context, ArtifactPath.Parse(path), store, cancellationToken);
 
     private static async Task<IResult> Upload(string path, HttpContext context, IArtifactStore store, CancellationToken cancellationToken)
     {
@@ -104,7 +104,7 @@ public static class ArtifactEndpoints
         var runId = query["run_id"].ToString() is { Length: > 0 } id ? id : query["run_uuid"].ToString();
         var run = await RequireRun(tracking, RequestFields.RunId(runId), cancellationToken);
         var path = ArtifactPath.Parse(RequestFields.Require(query["path"].ToString(), "path"));
-        return await FileResult(RunRoot(run).Combine(path), store, cancellationToken);
+        return await FileResult(context, RunRoot(run).Combine(path), store, cancellationToken);
     }
 
     private static async Task<IResult> DownloadModelVersionArtifact(HttpContext context, IModelRegistryStore registry, IArtifactStore store, CancellationToken cancellationToken)
@@ -113,7 +113,7 @@ public static class ArtifactEndpoints
         var version = await registry.GetVersionAsync(
             RegistryValidation.ModelName(query["name"].ToString()), RegistryValidation.Version(query["version"].ToString()), cancellationToken);
         var path = ArtifactPath.Parse(RequestFields.Require(query["path"].ToString(), "path"));
-        return await FileResult(ArtifactPath.Parse(Registry.RegistryEndpoints.ArtifactStoragePath(version)).Combine(path), store, cancellationToken);
+        return await FileResult(context, ArtifactPath.Parse(Registry.RegistryEndpoints.ArtifactStoragePath(version)).Combine(path), store, cancellationToken);
     }
 
     private static async Task<IResult> UploadRunArtifact(HttpContext context, ITrackingStore tracking, IArtifactStore store, CancellationToken cancellationToken)
@@ -140,41 +140,26 @@ public static class ArtifactEndpoints
         await tracking.GetRunInfoAsync(id, cancellationToken) ?? throw CairnException.NotFound($"Run with id={id} not found");
 
     /// <summary>A run's artifacts always live under its experiment and run ids in the managed root.</summary>
-    private static ArtifactPath RunRoot(RunInfo run) => ArtifactPath.Parse($"{run.ExperimentId}/{run.RunId}/artifacts");
+    internal static ArtifactPath RunRoot(RunInfo run) => ArtifactPath.Parse($"{run.ExperimentId}/{run.RunId}/artifacts");
 
-    private static async Task<IResult> FileResult(ArtifactPath path, IArtifactStore store, CancellationToken cancellationToken)
+    private static Task<IResult> FileResult(HttpContext context, ArtifactPath path, IArtifactStore store, CancellationToken cancellationToken) =>
+        ArtifactResponse.CreateAsync(context, store, path, ArtifactDisposition.Attachment, cancellationToken);
+
+    /// <summary>
+    /// The UI's preview route: one run artifact, inline and sandboxed. The path is part of the URL, so an HTML report's
+    /// relative links (its images) resolve to the files beside it.
+    /// </summary>
+    private static async Task<IResult> Preview(string runId, string path, HttpContext context, ITrackingStore tracking, IArtifactStore store,
+        CancellationToken cancellationToken)
     {
-        var file = await store.OpenReadAsync(path, cancellationToken)
-            ?? throw CairnException.NotFound($"Artifact '{path}' does not exist.");
-        var name = path.Name;
-        return new AttachmentResult(file, name, ArtifactContentTypes.For(name));
+        var run = await RequireRun(tracking, RequestFields.RunId(runId), cancellationToken);
+        return await ArtifactResponse.CreateAsync(context, store, RunRoot(run).Combine(ArtifactPath.Parse(path)), ArtifactDisposition.Inline, cancellationToken);
     }
 
-    /// <summary>Streams a file with MLflow's attachment headers; range requests let previews read only what they show.</summary>
-    private sealed class AttachmentResult(ArtifactFile file, string fileName, string contentType) : IResult
-    {
-        public async Task ExecuteAsync(HttpContext httpContext)
-        {
-            await using (file)
-            {
-                var headers = httpContext.Response.Headers;
-                var disposition = new ContentDispositionHeaderValue("attachment");
-                disposition.SetHttpFileName(fileName);
-                headers.ContentDisposition = disposition.ToString();
-                headers.XContentTypeOptions = "nosniff";
-                var stream = TypedResults.Stream(file.Content, contentType, lastModified: file.LastModified, enableRangeProcessing: true);
-                try
-                {
-                    await stream.ExecuteAsync(httpContext);
-                }
-                catch (CairnException exception) when (!httpContext.Response.HasStarted)
-                {
-                    // A remote store may fail on the first read (a ranged fetch); before any byte is sent it is still
-                    // an ordinary MLflow error. Once bytes are out, the connection is cut and the client sees it.
-                    httpContext.Response.Clear();
-                    await MlflowErrors.WriteAsync(httpContext, exception.Code, exception.Message, exception.Code.StatusCode());
-                }
-            }
-        }
-    }
+    /// <summary>Where the UI previews a run artifact inline.</summary>
+    public static string PreviewUrl(RunId runId, string path) =>
+        $"ui/artifacts/{runId}/{string.Join('/', path.Split('/').Select(Uri.EscapeDataString))}";
+
+    /// <summary>Where a run artifact downloads, as MLflow's UI links it.</summary>
+    public static string DownloadUrl(RunId runId, string path) => $"get-artifact?run_id={runId}&path={Uri.EscapeDataString(path)}";
 }
