@@ -79,6 +79,12 @@ public interface ITrackingStore
     /// </summary>
     Task VisitMetricHistoryAsync(MetricRangeQuery query, Action<Metric> visit, CancellationToken cancellationToken);
 
+    /// <summary>The lowest and highest step of one metric's stored points (null when it has none); the run must exist.</summary>
+    Task<(long First, long Last)?> GetMetricStepRangeAsync(RunId runId, string key, CancellationToken cancellationToken);
+
+    /// <summary>Cells of one level of the metric's write-time pyramid (see <see cref="MetricPyramid"/>), in bucket order.</summary>
+    Task<IReadOnlyList<MetricStepBucket>> GetMetricBucketsAsync(MetricBucketQuery query, CancellationToken cancellationToken);
+
     /// <summary>
     /// Distinct param, metric or tag keys (by <paramref name="kind"/>) used by the experiment's runs that start with
     /// <paramref name="prefix"/>, in order, at most <paramref name="limit"/>: the runs table's column chooser.

@@ -35,7 +35,7 @@ public sealed record DownsampledHistory(
 /// then Largest-Triangle-Three-Buckets picks, per bucket, whichever of the two keeps the line's shape best
 /// (MinMaxLTTB). Points are fed in x order; NaN values are counted but not drawn.
 /// </summary>
-public sealed class MetricDownsampler
+public sealed partial class MetricDownsampler
 {
     public const string MethodNone = "none";
     public const string MethodMinMaxLttb = "minmax-lttb";
@@ -58,8 +58,9 @@ public sealed class MetricDownsampler
     public const int MaxPixels = 8_192;
 
     /// <summary>
-    /// Reads one metric's history from <paramref name="store"/> in one ordered pass and reduces it; what the downsampled
-    /// history endpoint and the web UI's charts both use.
+    /// Reduces one metric's history for a chart; what the downsampled history endpoint and the web UI's charts both use.
+    /// On the step axis a wide range is read from the write-time pyramid (O(pixels) rows); a narrow one, and the time
+    /// axes, read the points in one ordered pass.
     /// </summary>
     public static async Task<DownsampledHistory> LoadAsync(ITrackingStore store, RunId runId, string key, int pixels, ChartXAxis axis,
         double? start, double? end, CancellationToken cancellationToken)
@@ -72,6 +73,11 @@ public sealed class MetricDownsampler
         if (start > end)
         {
             throw CairnException.InvalidParameter($"start must not be greater than end; got start={start} and end={end}.");
+        }
+
+        if (axis == ChartXAxis.Step && await FromPyramidAsync(store, runId, key, pixels, start, end, cancellationToken) is { } fromPyramid)
+        {
+            return fromPyramid;
         }
 
         var sampler = new MetricDownsampler(pixels, axis, start, end);
@@ -172,7 +178,7 @@ public sealed class MetricDownsampler
     /// Largest-Triangle-Three-Buckets over the per-bucket candidates: the first and last points are kept, and in each
     /// bucket the candidate forming the largest triangle with the previously chosen point and the next bucket's mean.
     /// </summary>
-    private static List<ChartPoint> Lttb(ChartPoint firstPoint, ChartPoint lastPoint, List<(ChartPoint Low, ChartPoint High)> candidates)
+    internal static List<ChartPoint> Lttb(ChartPoint firstPoint, ChartPoint lastPoint, List<(ChartPoint Low, ChartPoint High)> candidates)
     {
         var line = new List<ChartPoint>(candidates.Count + 2) { firstPoint };
         var previous = firstPoint;

@@ -35,6 +35,7 @@ internal static class PostgresMetricWriter
             : await InsertNewAsync(write, runKey, points);
         if (inserted.Count > 0)
         {
+            await UpsertPyramidAsync(write, runKey, inserted);
             await UpsertSummariesAsync(write, runKey, experimentId, inserted);
         }
     }
@@ -106,6 +107,42 @@ internal static class PostgresMetricWriter
             WHERE experiment_id = @experiment AND (last_activity_time IS NULL OR last_activity_time < @ts)
             """,
             ("step", summaries.Max(s => s.Value.Step)), ("ts", summaries.Max(s => s.Value.MaxTimestamp)), ("run", runKey), ("experiment", experimentId));
+    }
+
+    /// <summary>
+    /// Folds the inserted points into the metric's write-time pyramid in one statement. Cells come sorted by key, level
+    /// and bucket, so concurrent writers to one run lock them in the same order.
+    /// </summary>
+    private static async Task UpsertPyramidAsync(PostgresWrite write, long runKey, List<StoredPoint> inserted)
+    {
+        var cells = MetricPyramid.Fold(inserted.Select(p => (p.Key, p.Step, p.Timestamp, p.Value, p.IsNan != 0)));
+        await write.ExecuteAsync($"""
+            INSERT INTO metric_buckets AS b ({MetricBucketSql.Columns})
+            SELECT @run, k, sh, bu, pc, vc, mn, mns, mnt, mx, mxs, mxt, fv, fs, ft, lv, ls, lt
+            FROM unnest(@keys::text[], @shifts::int[], @buckets::bigint[], @points::bigint[], @values::bigint[],
+                @mins::float8[], @minSteps::bigint[], @minTimes::bigint[], @maxes::float8[], @maxSteps::bigint[], @maxTimes::bigint[],
+                @firsts::float8[], @firstSteps::bigint[], @firstTimes::bigint[], @lasts::float8[], @lastSteps::bigint[], @lastTimes::bigint[])
+                AS x(k, sh, bu, pc, vc, mn, mns, mnt, mx, mxs, mxt, fv, fs, ft, lv, ls, lt)
+            {MetricBucketSql.OnConflict("b.")}
+            """,
+            ("run", runKey),
+            ("keys", cells.Select(c => c.Key).ToArray()),
+            ("shifts", cells.Select(c => c.Shift).ToArray()),
+            ("buckets", cells.Select(c => c.Bucket).ToArray()),
+            ("points", cells.Select(c => c.PointCount).ToArray()),
+            ("values", cells.Select(c => c.ValueCount).ToArray()),
+            ("mins", cells.Select(c => c.Min?.Value).ToArray()),
+            ("minSteps", cells.Select(c => c.Min?.Step).ToArray()),
+            ("minTimes", cells.Select(c => c.Min?.Timestamp).ToArray()),
+            ("maxes", cells.Select(c => c.Max?.Value).ToArray()),
+            ("maxSteps", cells.Select(c => c.Max?.Step).ToArray()),
+            ("maxTimes", cells.Select(c => c.Max?.Timestamp).ToArray()),
+            ("firsts", cells.Select(c => c.First?.Value).ToArray()),
+            ("firstSteps", cells.Select(c => c.First?.Step).ToArray()),
+            ("firstTimes", cells.Select(c => c.First?.Timestamp).ToArray()),
+            ("lasts", cells.Select(c => c.Last?.Value).ToArray()),
+            ("lastSteps", cells.Select(c => c.Last?.Step).ToArray()),
+            ("lastTimes", cells.Select(c => c.Last?.Timestamp).ToArray()));
     }
 
     /// <summary>A point as the metrics table holds it (NaN as value 0 with <c>is_nan = 1</c>).</summary>

@@ -71,6 +71,12 @@ public sealed partial class PostgresTrackingStore
     public Task VisitMetricHistoryAsync(MetricRangeQuery query, Action<Metric> visit, CancellationToken cancellationToken) =>
         _reads.VisitMetricHistoryAsync(query, visit, cancellationToken);
 
+    public Task<(long First, long Last)?> GetMetricStepRangeAsync(RunId runId, string key, CancellationToken cancellationToken) =>
+        _reads.GetMetricStepRangeAsync(runId, key, cancellationToken);
+
+    public Task<IReadOnlyList<MetricStepBucket>> GetMetricBucketsAsync(MetricBucketQuery query, CancellationToken cancellationToken) =>
+        _reads.GetMetricBucketsAsync(query, cancellationToken);
+
     public Task<IReadOnlyList<string>> GetRunKeysAsync(ExperimentId experiment, Core.Search.FilterEntity kind, string prefix, int limit,
         CancellationToken cancellationToken) => _reads.GetRunKeysAsync(experiment, kind, prefix, limit, cancellationToken);
 }

@@ -15,7 +15,7 @@ internal static class PurgeSql
 
     /// <summary>Tables holding a run's rows, keyed by <c>run_key</c> (bound as <c>@key</c>), the run itself last.</summary>
     public static IReadOnlyList<string> DeleteRun { get; } =
-        [.. new[] { "params", "tags", "metrics", "latest_metrics", "input_tags", "inputs", "run_outputs", "run_model_inputs", "runs" }
+        [.. new[] { "params", "tags", "metrics", "latest_metrics", "metric_buckets", "input_tags", "inputs", "run_outputs", "run_model_inputs", "runs" }
             .Select(table => $"DELETE FROM {table} WHERE run_key = @key")];
 
     /// <summary>An experiment (bound as <c>@id</c>) with its runs, logged models and datasets.</summary>
@@ -25,6 +25,7 @@ internal static class PurgeSql
         $"DELETE FROM tags WHERE run_key IN ({RunKeysOfExperiment})",
         $"DELETE FROM metrics WHERE run_key IN ({RunKeysOfExperiment})",
         $"DELETE FROM latest_metrics WHERE run_key IN ({RunKeysOfExperiment})",
+        $"DELETE FROM metric_buckets WHERE run_key IN ({RunKeysOfExperiment})",
         $"DELETE FROM input_tags WHERE run_key IN ({RunKeysOfExperiment}) OR dataset_key IN ({DatasetKeysOfExperiment})",
         $"DELETE FROM inputs WHERE run_key IN ({RunKeysOfExperiment}) OR dataset_key IN ({DatasetKeysOfExperiment})",
         $"DELETE FROM run_outputs WHERE run_key IN ({RunKeysOfExperiment}) OR model_key IN ({ModelKeysOfExperiment})",

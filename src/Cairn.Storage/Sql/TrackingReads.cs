@@ -160,6 +160,42 @@ internal sealed class TrackingReads(ISqlReadSource source)
             return true;
         }, cancellationToken);
 
+    public Task<(long First, long Last)?> GetMetricStepRangeAsync(RunId runId, string key, CancellationToken cancellationToken) =>
+        source.ReadAsync<(long, long)?>(async (connection, transaction) =>
+        {
+            var runKey = await RunKeyOfAsync(connection, transaction, runId, cancellationToken) ?? throw StoreErrors.RunNotFound(runId);
+            var parameters = new SqlParameters();
+            var match = $"run_key = {parameters.Add(runKey)} AND key = {parameters.Add(key)}";
+
+            // Two single-aggregate subqueries, so each is one probe of the primary key's end.
+            var sql = $"SELECT (SELECT MIN(step) FROM metrics WHERE {match}), (SELECT MAX(step) FROM metrics WHERE {match})";
+            var rows = await SqlReads.ListAsync(connection, transaction, sql, parameters,
+                reader => reader.IsDBNull(0) ? ((long, long)?)null : (reader.GetInt64(0), reader.GetInt64(1)), cancellationToken);
+            return rows[0];
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<MetricStepBucket>> GetMetricBucketsAsync(MetricBucketQuery query, CancellationToken cancellationToken) =>
+        source.ReadAsync<IReadOnlyList<MetricStepBucket>>(async (connection, transaction) =>
+        {
+            var runKey = await RunKeyOfAsync(connection, transaction, query.RunId, cancellationToken) ?? throw StoreErrors.RunNotFound(query.RunId);
+            var parameters = new SqlParameters();
+            var sql = $"""
+                SELECT bucket, point_count, value_count, min_value, min_step, min_time, max_value, max_step, max_time,
+                    first_value, first_step, first_time, last_value, last_step, last_time
+                FROM metric_buckets
+                WHERE run_key = {parameters.Add(runKey)} AND key = {parameters.Add(query.Key)} AND shift = {parameters.Add((long)query.Shift)}
+                AND bucket BETWEEN {parameters.Add(query.FirstBucket)} AND {parameters.Add(query.LastBucket)}
+                ORDER BY bucket
+                """;
+            return await SqlReads.ListAsync(connection, transaction, sql, parameters, reader => new MetricStepBucket(query.Key, query.Shift,
+                reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2),
+                PointAt(reader, 3), PointAt(reader, 6), PointAt(reader, 9), PointAt(reader, 12)), cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>A (value, step, time) column triple, null when the cell holds only NaN points.</summary>
+    private static StepPoint? PointAt(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : new StepPoint(reader.GetInt64(ordinal + 1), reader.GetInt64(ordinal + 2), reader.GetDouble(ordinal));
+
     public Task<IReadOnlyList<string>> GetRunKeysAsync(ExperimentId experiment, FilterEntity kind, string prefix, int limit, CancellationToken cancellationToken) =>
         source.ReadAsync<IReadOnlyList<string>>(async (connection, transaction) =>
         {

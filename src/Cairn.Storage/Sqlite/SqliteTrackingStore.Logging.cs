@@ -177,6 +177,7 @@ public sealed partial class SqliteTrackingStore
         var insert = context.Command("INSERT OR IGNORE INTO metrics (run_key, key, step, timestamp, value, is_nan) VALUES ($run, $key, $step, $ts, $value, $nan)");
         insert.Bind("$run", runKey);
         var summaries = new Dictionary<string, MetricSummary>(StringComparer.Ordinal);
+        var inserted = new List<(string, long, long, double, bool)>(metrics.Count);
         foreach (var metric in metrics)
         {
             var (value, isNan) = StoredMetrics.ToStored(metric.Value);
@@ -185,6 +186,8 @@ public sealed partial class SqliteTrackingStore
             {
                 continue;
             }
+
+            inserted.Add((metric.Key, metric.Step, metric.Timestamp, value, isNan != 0));
 
             if (summaries.TryGetValue(metric.Key, out var summary))
             {
@@ -220,6 +223,8 @@ public sealed partial class SqliteTrackingStore
             return;
         }
 
+        UpsertPyramid(context, runKey, MetricPyramid.Fold(inserted));
+
         // The run's and the experiment's activity, for lists that must not scan metrics.
         var latestStep = summaries.Values.Max(s => s.Step);
         var latestTime = summaries.Values.Max(s => s.MaxTimestamp);
@@ -231,5 +236,26 @@ public sealed partial class SqliteTrackingStore
             UPDATE experiments SET last_activity_time = $ts
             WHERE experiment_id = $experiment AND (last_activity_time IS NULL OR last_activity_time < $ts)
             """).Bind("$ts", latestTime).Bind("$experiment", experimentId.Value).ExecuteNonQuery();
+    }
+
+    /// <summary>Folds the inserted points into the metric's write-time pyramid (the downsampled charts read it).</summary>
+    private static void UpsertPyramid(WriteContext context, long runKey, List<MetricStepBucket> cells)
+    {
+        var upsert = context.Command($"""
+            INSERT INTO metric_buckets ({MetricBucketSql.Columns})
+            VALUES ($run, $key, $shift, $bucket, $points, $values, $min, $minStep, $minTime, $max, $maxStep, $maxTime,
+                $first, $firstStep, $firstTime, $last, $lastStep, $lastTime)
+            {MetricBucketSql.OnConflict("")}
+            """).Bind("$run", runKey);
+        foreach (var cell in cells)
+        {
+            upsert.Bind("$key", cell.Key).Bind("$shift", cell.Shift).Bind("$bucket", cell.Bucket)
+                .Bind("$points", cell.PointCount).Bind("$values", cell.ValueCount)
+                .Bind("$min", cell.Min?.Value).Bind("$minStep", cell.Min?.Step).Bind("$minTime", cell.Min?.Timestamp)
+                .Bind("$max", cell.Max?.Value).Bind("$maxStep", cell.Max?.Step).Bind("$maxTime", cell.Max?.Timestamp)
+                .Bind("$first", cell.First?.Value).Bind("$firstStep", cell.First?.Step).Bind("$firstTime", cell.First?.Timestamp)
+                .Bind("$last", cell.Last?.Value).Bind("$lastStep", cell.Last?.Step).Bind("$lastTime", cell.Last?.Timestamp)
+                .ExecuteNonQuery();
+        }
     }
 }

@@ -9,4 +9,10 @@ public sealed partial class SqliteTrackingStore
 
     public Task<IReadOnlyList<MetricWithRunId>> GetMetricHistoryBulkIntervalAsync(BulkIntervalQuery query, CancellationToken cancellationToken) =>
         _reads.GetMetricHistoryBulkIntervalAsync(query, cancellationToken);
+
+    public Task<(long First, long Last)?> GetMetricStepRangeAsync(RunId runId, string key, CancellationToken cancellationToken) =>
+        _reads.GetMetricStepRangeAsync(runId, key, cancellationToken);
+
+    public Task<IReadOnlyList<MetricStepBucket>> GetMetricBucketsAsync(MetricBucketQuery query, CancellationToken cancellationToken) =>
+        _reads.GetMetricBucketsAsync(query, cancellationToken);
 }

@@ -53,6 +53,33 @@ internal sealed class ChartGeometry
             values.Count > 0 ? values.Min() : 0, values.Count > 0 ? values.Max() : 1, log);
     }
 
+    /// <summary>
+    /// The frame around several series: x from the zoom range or the points, y from every line point and envelope
+    /// extreme, or from <paramref name="yRange"/> when outliers are ignored.
+    /// </summary>
+    public static ChartGeometry For(IReadOnlyList<DownsampledHistory> histories, double width, double height, bool log, double? xStart, double? xEnd,
+        (double Low, double High)? yRange)
+    {
+        var xs = histories.SelectMany(h => h.Points).Select(p => p.X).ToList();
+        var values = histories.SelectMany(h => h.Points.Select(p => p.Value).Concat(h.Buckets.SelectMany(b => new[] { b.Min, b.Max }))).ToList();
+        var (yMin, yMax) = yRange ?? (values.Count > 0 ? (values.Min(), values.Max()) : (0, 1));
+        return new ChartGeometry(width, height,
+            xStart ?? (xs.Count > 0 ? xs.Min() : 0), xEnd ?? (xs.Count > 0 ? xs.Max() : 1), yMin, yMax, log);
+    }
+
+    /// <summary>The band between mean + std (left to right) and mean − std (right to left), closed.</summary>
+    public string BandPath(IReadOnlyList<BandPoint> band)
+    {
+        if (band.Count == 0)
+        {
+            return "";
+        }
+
+        var upper = band.Select(b => (b.X, b.Mean + b.Std)).ToList();
+        var lower = band.Select(b => (b.X, b.Mean - b.Std)).Reverse().ToList();
+        return LinePath(upper) + "L" + LinePath(lower)[1..] + "Z";
+    }
+
     public double ToPixelX(double x) => Left + (x - XMin) / (XMax - XMin) * PlotWidth;
 
     public double ToPixelY(double value) => Top + (1 - (Scale(value) - YMin) / (YMax - YMin)) * PlotHeight;
