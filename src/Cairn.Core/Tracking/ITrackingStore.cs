@@ -62,6 +62,9 @@ public interface ITrackingStore
     /// </summary>
     Task<Page<Run>> SearchRunsByKeyAsync(RunQuery query, string? after, CancellationToken cancellationToken);
 
+    /// <summary>The runs matching the filter grouped by a param or tag, largest groups first, at most MaxGroups.</summary>
+    Task<IReadOnlyList<RunGroup>> GroupRunsAsync(RunGroupQuery query, CancellationToken cancellationToken);
+
     /// <summary>Stores every metric, param and tag of the batch, or none of them.</summary>
     Task LogBatchAsync(RunId id, LogBatch batch, CancellationToken cancellationToken);
 

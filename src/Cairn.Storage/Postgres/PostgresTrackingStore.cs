@@ -54,6 +54,9 @@ public sealed partial class PostgresTrackingStore(PostgresDatabase database, Tim
     public Task<Page<Run>> SearchRunsByKeyAsync(RunQuery query, string? after, CancellationToken cancellationToken) =>
         _reads.SearchRunsByKeyAsync(query, after, cancellationToken);
 
+    public Task<IReadOnlyList<RunGroup>> GroupRunsAsync(RunGroupQuery query, CancellationToken cancellationToken) =>
+        _reads.GroupRunsAsync(query, cancellationToken);
+
     public Task<Page<Metric>> GetMetricHistoryAsync(MetricHistoryQuery query, CancellationToken cancellationToken) =>
         _reads.GetMetricHistoryAsync(query, cancellationToken);
 
