@@ -7,8 +7,9 @@ namespace Cairn.Storage.Sql;
 /// <summary>
 /// Where a page of the runs table ends, so the next page starts there by key instead of skipping rows with OFFSET.
 /// A metric sort walks three stretches in turn (<see cref="Phase"/>: 0 real values, 1 NaN, 2 runs without the
-/// metric) and remembers the last value and run key; the default order remembers the last start time and run id;
-/// any other order falls back to an offset.
+/// metric) and remembers the last value and run key, or in the last stretch (which follows the default order) the
+/// last start time and run id; the default order remembers the last start time and run id; any other order falls
+/// back to an offset.
 /// </summary>
 internal sealed record RunCursor(char Kind, int Phase, double Value, long RunKey, long? StartTime, string? RunUuid, long Offset)
 {
@@ -18,6 +19,8 @@ internal sealed record RunCursor(char Kind, int Phase, double Value, long RunKey
 
     public static RunCursor ForMetric(int phase, double value, long runKey) => new(Metric, phase, value, runKey, null, null, 0);
 
+    public static RunCursor ForMissingMetric(long? startTime, string runUuid) => new(Metric, 2, 0, 0, startTime, runUuid, 0);
+
     public static RunCursor ForStart(long? startTime, string runUuid) => new(Started, 0, 0, 0, startTime, runUuid, 0);
 
     public static RunCursor ForOffset(long offset) => new(Offsets, 0, 0, 0, null, null, offset);
@@ -26,6 +29,7 @@ internal sealed record RunCursor(char Kind, int Phase, double Value, long RunKey
     {
         var text = Kind switch
         {
+            Metric when Phase == 2 => string.Create(CultureInfo.InvariantCulture, $"m|2|{StartTime?.ToString(CultureInfo.InvariantCulture) ?? ""}|{RunUuid}"),
             Metric => string.Create(CultureInfo.InvariantCulture, $"m|{Phase}|{BitConverter.DoubleToInt64Bits(Value)}|{RunKey}"),
             Started => string.Create(CultureInfo.InvariantCulture, $"s|{StartTime?.ToString(CultureInfo.InvariantCulture) ?? ""}|{RunUuid}"),
             _ => string.Create(CultureInfo.InvariantCulture, $"o|{Offset}"),
@@ -44,7 +48,9 @@ internal sealed record RunCursor(char Kind, int Phase, double Value, long RunKey
         var parts = TryText(token)?.Split('|');
         var cursor = parts switch
         {
-            ["m", var phase, var bits, var runKey] when int.TryParse(phase, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 2
+            ["m", "2", var start, var uuid] when start.Length == 0 || long.TryParse(start, CultureInfo.InvariantCulture, out _)
+                => ForMissingMetric(start.Length == 0 ? null : long.Parse(start, CultureInfo.InvariantCulture), uuid),
+            ["m", var phase, var bits, var runKey] when int.TryParse(phase, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1
                 && long.TryParse(bits, CultureInfo.InvariantCulture, out var b) && long.TryParse(runKey, CultureInfo.InvariantCulture, out var k)
                 => ForMetric(p, BitConverter.Int64BitsToDouble(b), k),
             ["s", var start, var uuid] when start.Length == 0 || long.TryParse(start, CultureInfo.InvariantCulture, out _)

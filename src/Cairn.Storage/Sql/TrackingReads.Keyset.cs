@@ -38,7 +38,7 @@ internal sealed partial class TrackingReads
         source.ReadAsync(async (connection, transaction) =>
         {
             var wanted = query.MaxResults + 1;
-            var rows = new List<(long RunKey, string RunUuid, int Phase, double Value)>();
+            var rows = new List<(long RunKey, string RunUuid, int Phase, double Value, long? StartTime)>();
             for (var phase = cursor?.Phase ?? 0; phase <= 2 && rows.Count < wanted; phase++)
             {
                 var stretch = phase;
@@ -46,12 +46,13 @@ internal sealed partial class TrackingReads
                 var parameters = new SqlParameters();
                 var sql = MetricPhaseSql(query, term, phase, from, wanted - rows.Count, parameters);
                 rows.AddRange(await SqlReads.ListAsync(connection, transaction, sql, parameters,
-                    reader => (reader.GetInt64(0), reader.GetString(1), stretch, reader.GetDouble(2)), cancellationToken));
+                    reader => (reader.GetInt64(0), reader.GetString(1), stretch, reader.GetDouble(2), reader.IsDBNull(3) ? (long?)null : reader.GetInt64(3)), cancellationToken));
             }
 
             var runs = await LoadInOrderAsync(connection, transaction, rows.Take(query.MaxResults).Select(r => (r.RunKey, r.RunUuid)).ToList(), cancellationToken);
             var last = rows.Count > query.MaxResults ? rows[query.MaxResults - 1] : default;
-            return new Page<Run>(runs, rows.Count > query.MaxResults ? RunCursor.ForMetric(last.Phase, last.Value, last.RunKey).Encode() : null);
+            var next = last.Phase == 2 ? RunCursor.ForMissingMetric(last.StartTime, last.RunUuid) : RunCursor.ForMetric(last.Phase, last.Value, last.RunKey);
+            return new Page<Run>(runs, rows.Count > query.MaxResults ? next.Encode() : null);
         }, cancellationToken);
 
     /// <summary>One stretch of a metric sort: 0 real values in the asked direction, 1 NaN, 2 runs without the metric.</summary>
@@ -59,22 +60,24 @@ internal sealed partial class TrackingReads
     {
         var experiment = parameters.Add(query.ExperimentIds[0].Value);
         var key = parameters.Add(term.Key);
-        var where = new List<string>
-        {
-            "r.experiment_id = " + experiment,
-            ExperimentSearchSql.ViewTypeCondition("r.lifecycle_stage", query.ViewType),
-        };
+        // The value stretches name the experiment on the summary rows only, so the planner walks the sorted index.
+        var where = new List<string> { ExperimentSearchSql.ViewTypeCondition("r.lifecycle_stage", query.ViewType) };
         where.AddRange(query.Filter.Select(f => RunSearchSql.Condition(f, Dialect, parameters)));
         var take = limit.ToString(CultureInfo.InvariantCulture);
         if (phase == 2)
         {
+            // Runs without the metric follow the default order (start time descending, then run id), on runs_by_experiment.
+            where.Add("r.experiment_id = " + experiment);
             where.Add($"NOT EXISTS (SELECT 1 FROM latest_metrics m WHERE m.run_key = r.run_key AND m.key = {key})");
             if (from is not null)
             {
-                where.Add("r.run_key > " + parameters.Add(from.RunKey));
+                where.Add(StartedAfter(from, parameters));
             }
 
-            return $"SELECT r.run_key, r.run_uuid, 0.0 FROM runs r WHERE {string.Join(" AND ", where)} ORDER BY r.run_key LIMIT {take}";
+            return $"""
+                SELECT r.run_key, r.run_uuid, 0.0, r.start_time FROM runs r WHERE {string.Join(" AND ", where)}
+                ORDER BY r.start_time {Dialect.Direction(false)}, r.run_uuid ASC LIMIT {take}
+                """;
         }
 
         where.Add($"l.experiment_id = {experiment} AND l.key = {key} AND l.is_nan = {phase}");
@@ -86,7 +89,7 @@ internal sealed partial class TrackingReads
         }
 
         return $"""
-            SELECT l.run_key, r.run_uuid, l.value FROM latest_metrics l JOIN runs r ON r.run_key = l.run_key
+            SELECT l.run_key, r.run_uuid, l.value, r.start_time FROM latest_metrics l JOIN runs r ON r.run_key = l.run_key
             WHERE {string.Join(" AND ", where)}
             ORDER BY l.value {direction}, l.run_key {direction} LIMIT {take}
             """;
@@ -104,11 +107,7 @@ internal sealed partial class TrackingReads
             where.AddRange(query.Filter.Select(f => RunSearchSql.Condition(f, Dialect, parameters)));
             if (cursor is not null)
             {
-                // Start time descending with runs that never started last, then run id ascending.
-                var uuid = parameters.Add(cursor.RunUuid ?? "");
-                where.Add(cursor.StartTime is { } start
-                    ? $"(r.start_time < {parameters.Add(start)} OR r.start_time IS NULL OR (r.start_time = {parameters.Add(start)} AND r.run_uuid > {uuid}))"
-                    : $"(r.start_time IS NULL AND r.run_uuid > {uuid})");
+                where.Add(StartedAfter(cursor, parameters));
             }
 
             var sql = $"""
@@ -125,6 +124,15 @@ internal sealed partial class TrackingReads
             var last = runs[^1].Info;
             return new Page<Run>(runs, RunCursor.ForStart(last.StartTime, last.RunId.Value).Encode());
         }, cancellationToken);
+
+    /// <summary>After the cursor in the default order: start time descending with runs that never started last, then run id.</summary>
+    private static string StartedAfter(RunCursor cursor, SqlParameters parameters)
+    {
+        var uuid = parameters.Add(cursor.RunUuid ?? "");
+        return cursor.StartTime is { } start
+            ? $"(r.start_time < {parameters.Add(start)} OR r.start_time IS NULL OR (r.start_time = {parameters.Add(start)} AND r.run_uuid > {uuid}))"
+            : $"(r.start_time IS NULL AND r.run_uuid > {uuid})";
+    }
 
     /// <summary>The runs with these keys, with all their data, in the order given.</summary>
     private async Task<List<Run>> LoadInOrderAsync(DbConnection connection, DbTransaction transaction, List<(long RunKey, string RunUuid)> keys,

@@ -82,6 +82,9 @@ public abstract class KeysetPagingContract<TBackend>(TBackend backend) : IClassF
         Assert.Equal(walked.Count, walked.Select(r => r.Info.RunId).Distinct().Count());
         Assert.Equal(expected.Select(r => r.Info.RunId.Value).Order(StringComparer.Ordinal), walked.Select(r => r.Info.RunId.Value).Order(StringComparer.Ordinal));
         Assert.Equal(Describe(expected), Describe(walked));
+
+        // The runs without the metric come last, in the default order (start time descending, then run id).
+        Assert.Equal(expected.TakeLast(4).Select(r => r.Info.RunId), walked.TakeLast(4).Select(r => r.Info.RunId));
         // Infinity is stored as double.MaxValue, as MLflow stores it.
         Assert.Equal(ascending ? -1 : double.MaxValue, Loss(walked[0]));
     }
