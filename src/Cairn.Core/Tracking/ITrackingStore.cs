@@ -55,6 +55,16 @@ public interface ITrackingStore
 
     Task<Page<Run>> SearchRunsAsync(RunQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The runs table's paging: the page after <paramref name="after"/> (a previous page's token, null for the first),
+    /// found by key rather than by skipping rows, so a sort by one metric costs the same on page 1 and page 1,000.
+    /// <see cref="RunQuery.Offset"/> is ignored. A token from another order is refused.
+    /// </summary>
+    Task<Page<Run>> SearchRunsByKeyAsync(RunQuery query, string? after, CancellationToken cancellationToken);
+
+    /// <summary>The runs matching the filter grouped by a param or tag, largest groups first, at most MaxGroups.</summary>
+    Task<IReadOnlyList<RunGroup>> GroupRunsAsync(RunGroupQuery query, CancellationToken cancellationToken);
+
     /// <summary>Stores every metric, param and tag of the batch, or none of them.</summary>
     Task LogBatchAsync(RunId id, LogBatch batch, CancellationToken cancellationToken);
 

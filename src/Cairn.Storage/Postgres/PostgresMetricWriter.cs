@@ -76,8 +76,8 @@ internal static class PostgresMetricWriter
         var summaries = StoredMetrics.Summarise(inserted.Select(p => (p.Key, p.Step, p.Timestamp, p.Value, p.IsNan)))
             .OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
         await write.ExecuteAsync("""
-            INSERT INTO latest_metrics AS l (run_key, key, value, is_nan, timestamp, step, min_value, max_value, value_count)
-            SELECT @run, k, v, n, t, s, mn, mx, c
+            INSERT INTO latest_metrics AS l (run_key, key, value, is_nan, timestamp, step, min_value, max_value, value_count, experiment_id)
+            SELECT @run, k, v, n, t, s, mn, mx, c, @experiment
             FROM unnest(@keys::text[], @values::float8[], @nans::bigint[], @timestamps::bigint[], @steps::bigint[], @mins::float8[], @maxes::float8[], @counts::bigint[])
                 AS x(k, v, n, t, s, mn, mx, c)
             ON CONFLICT (run_key, key) DO UPDATE SET
@@ -90,6 +90,7 @@ internal static class PostgresMetricWriter
                 value_count = l.value_count + excluded.value_count
             """,
             ("run", runKey),
+            ("experiment", experimentId),
             ("keys", summaries.Select(s => s.Key).ToArray()),
             ("values", summaries.Select(s => s.Value.Value).ToArray()),
             ("nans", summaries.Select(s => s.Value.IsNan).ToArray()),

@@ -51,6 +51,12 @@ public sealed partial class PostgresTrackingStore(PostgresDatabase database, Tim
 
     public Task<Page<Run>> SearchRunsAsync(RunQuery query, CancellationToken cancellationToken) => _reads.SearchRunsAsync(query, cancellationToken);
 
+    public Task<Page<Run>> SearchRunsByKeyAsync(RunQuery query, string? after, CancellationToken cancellationToken) =>
+        _reads.SearchRunsByKeyAsync(query, after, cancellationToken);
+
+    public Task<IReadOnlyList<RunGroup>> GroupRunsAsync(RunGroupQuery query, CancellationToken cancellationToken) =>
+        _reads.GroupRunsAsync(query, cancellationToken);
+
     public Task<Page<Metric>> GetMetricHistoryAsync(MetricHistoryQuery query, CancellationToken cancellationToken) =>
         _reads.GetMetricHistoryAsync(query, cancellationToken);
 

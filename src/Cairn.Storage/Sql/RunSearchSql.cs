@@ -73,7 +73,7 @@ internal static class RunSearchSql
             """;
     }
 
-    private static string Condition(Comparison term, SqlDialect dialect, SqlParameters parameters)
+    internal static string Condition(Comparison term, SqlDialect dialect, SqlParameters parameters)
     {
         switch (term.Entity)
         {

@@ -6,7 +6,7 @@ using Cairn.Core.Validation;
 namespace Cairn.Storage.Sql;
 
 /// <summary>The tracking store's reads, the same SQL on every database (dialect differences aside).</summary>
-internal sealed class TrackingReads(ISqlReadSource source)
+internal sealed partial class TrackingReads(ISqlReadSource source)
 {
     private const string ExperimentColumns = "experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time, run_count, last_activity_time";
 

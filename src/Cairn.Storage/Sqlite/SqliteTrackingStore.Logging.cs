@@ -200,8 +200,8 @@ public sealed partial class SqliteTrackingStore
         }
 
         var upsert = context.Command("""
-            INSERT INTO latest_metrics (run_key, key, value, is_nan, timestamp, step, min_value, max_value, value_count)
-            VALUES ($run, $key, $value, $nan, $ts, $step, $min, $max, $count)
+            INSERT INTO latest_metrics (run_key, key, value, is_nan, timestamp, step, min_value, max_value, value_count, experiment_id)
+            VALUES ($run, $key, $value, $nan, $ts, $step, $min, $max, $count, $experiment)
             ON CONFLICT (run_key, key) DO UPDATE SET
                 value = CASE WHEN (excluded.step, excluded.timestamp, excluded.value) > (step, timestamp, value) THEN excluded.value ELSE value END,
                 is_nan = CASE WHEN (excluded.step, excluded.timestamp, excluded.value) > (step, timestamp, value) THEN excluded.is_nan ELSE is_nan END,
@@ -211,7 +211,7 @@ public sealed partial class SqliteTrackingStore
                 max_value = COALESCE(max(max_value, excluded.max_value), max_value, excluded.max_value),
                 value_count = value_count + excluded.value_count
             """);
-        upsert.Bind("$run", runKey);
+        upsert.Bind("$run", runKey).Bind("$experiment", experimentId.Value);
         foreach (var (key, s) in summaries)
         {
             upsert.Bind("$key", key).Bind("$value", s.Value).Bind("$nan", s.IsNan).Bind("$ts", s.Timestamp).Bind("$step", s.Step)

@@ -78,6 +78,12 @@ public sealed partial class SqliteTrackingStore
 
     public Task<Page<Run>> SearchRunsAsync(RunQuery query, CancellationToken cancellationToken) => _reads.SearchRunsAsync(query, cancellationToken);
 
+    public Task<Page<Run>> SearchRunsByKeyAsync(RunQuery query, string? after, CancellationToken cancellationToken) =>
+        _reads.SearchRunsByKeyAsync(query, after, cancellationToken);
+
+    public Task<IReadOnlyList<RunGroup>> GroupRunsAsync(RunGroupQuery query, CancellationToken cancellationToken) =>
+        _reads.GroupRunsAsync(query, cancellationToken);
+
     public Task<IReadOnlyList<RunMetricSummary>> GetMetricSummariesAsync(IReadOnlyList<RunId> runIds, CancellationToken cancellationToken) =>
         _reads.GetMetricSummariesAsync(runIds, cancellationToken);
 

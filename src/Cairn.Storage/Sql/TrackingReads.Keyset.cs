@@ -1,0 +1,152 @@
+using System.Data.Common;
+using System.Globalization;
+using Cairn.Core.Search;
+using Cairn.Core.Tracking;
+
+namespace Cairn.Storage.Sql;
+
+/// <summary>
+/// Runs paged by key for the web UI's runs table. A sort by one metric's latest value in one experiment reads the
+/// <c>latest_metrics_sorted</c> index in order (real values, then NaN, then the runs without the metric), so the first
+/// and every later page cost the same whatever the number of runs; the default order walks <c>runs_by_experiment</c>.
+/// </summary>
+internal sealed partial class TrackingReads
+{
+    public async Task<Page<Run>> SearchRunsByKeyAsync(RunQuery query, string? after, CancellationToken cancellationToken)
+    {
+        if (query.ExperimentIds.Count == 0)
+        {
+            return new Page<Run>([], null);
+        }
+
+        if (query.ExperimentIds.Count == 1 && query.OrderBy is [{ Entity: FilterEntity.Metric, Aggregate: MetricAggregate.Last } term])
+        {
+            return await ByMetricAsync(query, term, RunCursor.Decode(after, RunCursor.Metric), cancellationToken);
+        }
+
+        if (query.OrderBy.Count == 0)
+        {
+            return await ByStartAsync(query, RunCursor.Decode(after, RunCursor.Started), cancellationToken);
+        }
+
+        var offset = RunCursor.Decode(after, RunCursor.Offsets)?.Offset ?? 0;
+        var page = await SearchRunsAsync(query with { Offset = offset }, cancellationToken);
+        return new Page<Run>(page.Items, page.NextPageToken is null ? null : RunCursor.ForOffset(offset + query.MaxResults).Encode());
+    }
+
+    private Task<Page<Run>> ByMetricAsync(RunQuery query, OrderTerm term, RunCursor? cursor, CancellationToken cancellationToken) =>
+        source.ReadAsync(async (connection, transaction) =>
+        {
+            var wanted = query.MaxResults + 1;
+            var rows = new List<(long RunKey, string RunUuid, int Phase, double Value, long? StartTime)>();
+            for (var phase = cursor?.Phase ?? 0; phase <= 2 && rows.Count < wanted; phase++)
+            {
+                var stretch = phase;
+                var from = cursor is not null && cursor.Phase == phase ? cursor : null;
+                var parameters = new SqlParameters();
+                var sql = MetricPhaseSql(query, term, phase, from, wanted - rows.Count, parameters);
+                rows.AddRange(await SqlReads.ListAsync(connection, transaction, sql, parameters,
+                    reader => (reader.GetInt64(0), reader.GetString(1), stretch, reader.GetDouble(2), reader.IsDBNull(3) ? (long?)null : reader.GetInt64(3)), cancellationToken));
+            }
+
+            var runs = await LoadInOrderAsync(connection, transaction, rows.Take(query.MaxResults).Select(r => (r.RunKey, r.RunUuid)).ToList(), cancellationToken);
+            var last = rows.Count > query.MaxResults ? rows[query.MaxResults - 1] : default;
+            var next = last.Phase == 2 ? RunCursor.ForMissingMetric(last.StartTime, last.RunUuid) : RunCursor.ForMetric(last.Phase, last.Value, last.RunKey);
+            return new Page<Run>(runs, rows.Count > query.MaxResults ? next.Encode() : null);
+        }, cancellationToken);
+
+    /// <summary>One stretch of a metric sort: 0 real values in the asked direction, 1 NaN, 2 runs without the metric.</summary>
+    private string MetricPhaseSql(RunQuery query, OrderTerm term, int phase, RunCursor? from, int limit, SqlParameters parameters)
+    {
+        var experiment = parameters.Add(query.ExperimentIds[0].Value);
+        var key = parameters.Add(term.Key);
+        // The value stretches name the experiment on the summary rows only, so the planner walks the sorted index.
+        var where = new List<string> { ExperimentSearchSql.ViewTypeCondition("r.lifecycle_stage", query.ViewType) };
+        where.AddRange(query.Filter.Select(f => RunSearchSql.Condition(f, Dialect, parameters)));
+        var take = limit.ToString(CultureInfo.InvariantCulture);
+        if (phase == 2)
+        {
+            // Runs without the metric follow the default order (start time descending, then run id), on runs_by_experiment.
+            where.Add("r.experiment_id = " + experiment);
+            where.Add($"NOT EXISTS (SELECT 1 FROM latest_metrics m WHERE m.run_key = r.run_key AND m.key = {key})");
+            if (from is not null)
+            {
+                where.Add(StartedAfter(from, parameters));
+            }
+
+            return $"""
+                SELECT r.run_key, r.run_uuid, 0.0, r.start_time FROM runs r WHERE {string.Join(" AND ", where)}
+                ORDER BY r.start_time {Dialect.Direction(false)}, r.run_uuid ASC LIMIT {take}
+                """;
+        }
+
+        where.Add($"l.experiment_id = {experiment} AND l.key = {key} AND l.is_nan = {phase}");
+        var direction = phase == 0 ? Dialect.Direction(term.Ascending) : "ASC";
+        if (from is not null)
+        {
+            var after = phase == 0 && !term.Ascending ? "<" : ">";
+            where.Add($"(l.value, l.run_key) {after} ({parameters.Add(from.Value)}, {parameters.Add(from.RunKey)})");
+        }
+
+        return $"""
+            SELECT l.run_key, r.run_uuid, l.value, r.start_time FROM latest_metrics l JOIN runs r ON r.run_key = l.run_key
+            WHERE {string.Join(" AND ", where)}
+            ORDER BY l.value {direction}, l.run_key {direction} LIMIT {take}
+            """;
+    }
+
+    private Task<Page<Run>> ByStartAsync(RunQuery query, RunCursor? cursor, CancellationToken cancellationToken) =>
+        source.ReadAsync(async (connection, transaction) =>
+        {
+            var parameters = new SqlParameters();
+            var where = new List<string>
+            {
+                Dialect.InIds("r.experiment_id", query.ExperimentIds.Select(e => e.Value), parameters),
+                ExperimentSearchSql.ViewTypeCondition("r.lifecycle_stage", query.ViewType),
+            };
+            where.AddRange(query.Filter.Select(f => RunSearchSql.Condition(f, Dialect, parameters)));
+            if (cursor is not null)
+            {
+                where.Add(StartedAfter(cursor, parameters));
+            }
+
+            var sql = $"""
+                SELECT {RunReader.RunColumns} FROM runs r WHERE {string.Join(" AND ", where)}
+                ORDER BY r.start_time {Dialect.Direction(false)}, r.run_uuid ASC LIMIT {query.MaxResults + 1}
+                """;
+            var runs = await RunReader.LoadAsync(connection, transaction, Dialect, sql, parameters, query.MaxResults + 1, cancellationToken);
+            if (runs.Count <= query.MaxResults)
+            {
+                return new Page<Run>(runs, null);
+            }
+
+            runs.RemoveAt(runs.Count - 1);
+            var last = runs[^1].Info;
+            return new Page<Run>(runs, RunCursor.ForStart(last.StartTime, last.RunId.Value).Encode());
+        }, cancellationToken);
+
+    /// <summary>After the cursor in the default order: start time descending with runs that never started last, then run id.</summary>
+    private static string StartedAfter(RunCursor cursor, SqlParameters parameters)
+    {
+        var uuid = parameters.Add(cursor.RunUuid ?? "");
+        return cursor.StartTime is { } start
+            ? $"(r.start_time < {parameters.Add(start)} OR r.start_time IS NULL OR (r.start_time = {parameters.Add(start)} AND r.run_uuid > {uuid}))"
+            : $"(r.start_time IS NULL AND r.run_uuid > {uuid})";
+    }
+
+    /// <summary>The runs with these keys, with all their data, in the order given.</summary>
+    private async Task<List<Run>> LoadInOrderAsync(DbConnection connection, DbTransaction transaction, List<(long RunKey, string RunUuid)> keys,
+        CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        var parameters = new SqlParameters();
+        var sql = $"SELECT {RunReader.RunColumns} FROM runs r WHERE {Dialect.InIds("r.run_key", keys.Select(k => k.RunKey), parameters)}";
+        var byId = (await RunReader.LoadAsync(connection, transaction, Dialect, sql, parameters, int.MaxValue, cancellationToken))
+            .ToDictionary(r => r.Info.RunId.Value, StringComparer.Ordinal);
+        return [.. keys.Select(k => byId.GetValueOrDefault(k.RunUuid)).OfType<Run>()];
+    }
+}
