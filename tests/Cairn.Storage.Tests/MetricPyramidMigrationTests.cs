@@ -10,12 +10,12 @@ using Npgsql;
 namespace Cairn.Storage.Tests;
 
 /// <summary>
-/// Issue 8: a database whose histories were logged before the metric pyramid (schema 6) is upgraded with the cells
+/// Issue 8: a database whose histories were logged before the metric pyramid (schema 5) is upgraded with the cells
 /// filled from the stored points, equal to what the writers would have folded, and the cells then follow new writes.
 /// </summary>
 public sealed class MetricPyramidMigrationTests
 {
-    private const int PyramidVersion = 6;
+    private const int PyramidVersion = 5;
     private static readonly RunId Run = new("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
