@@ -28,6 +28,25 @@ public static class DataViewReader
         return new Frame(collectors.Select(c => c.ToColumn()).ToList());
     }
 
+    /// <summary>
+    /// The chosen columns of <paramref name="output"/>, a row mapped from <paramref name="input"/>, for every row the
+    /// input cursor moves through: the mapper's getters follow the cursor.
+    /// </summary>
+    public static Frame Read(DataViewRowCursor input, DataViewRow output, IReadOnlyList<DataViewSchema.Column> columns)
+    {
+        var collectors = columns.Select(CollectorFor).ToList();
+        var readers = collectors.Select(c => c.Bind(output)).ToList();
+        while (input.MoveNext())
+        {
+            foreach (var read in readers)
+            {
+                read();
+            }
+        }
+
+        return new Frame(collectors.Select(c => c.ToColumn()).ToList());
+    }
+
     private static ColumnCollector CollectorFor(DataViewSchema.Column column)
     {
         var type = column.Type;
@@ -56,7 +75,7 @@ public static class DataViewReader
 
     private abstract class ColumnCollector
     {
-        public abstract Action Bind(DataViewRowCursor cursor);
+        public abstract Action Bind(DataViewRow cursor);
 
         public abstract Column ToColumn();
     }
@@ -65,7 +84,7 @@ public static class DataViewReader
     {
         private readonly List<TOut> _values = [];
 
-        public override Action Bind(DataViewRowCursor cursor)
+        public override Action Bind(DataViewRow cursor)
         {
             var getter = cursor.GetGetter<TRaw>(column);
             TRaw value = default!;
@@ -83,7 +102,7 @@ public static class DataViewReader
     {
         private readonly List<T[]> _values = [];
 
-        public override Action Bind(DataViewRowCursor cursor)
+        public override Action Bind(DataViewRow cursor)
         {
             var getter = cursor.GetGetter<VBuffer<T>>(column);
             VBuffer<T> value = default;
@@ -102,7 +121,7 @@ public static class DataViewReader
     {
         private readonly List<string?> _values = [];
 
-        public override Action Bind(DataViewRowCursor cursor)
+        public override Action Bind(DataViewRow cursor)
         {
             VBuffer<ReadOnlyMemory<char>> names = default;
             column.Annotations.GetValue(MlNetTypes.KeyValues, ref names);

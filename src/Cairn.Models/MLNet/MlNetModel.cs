@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using Cairn.Models.Data;
 using Cairn.Models.Package;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace Cairn.Models.MLNet;
 
@@ -10,6 +12,11 @@ public sealed class MlNetModel : LoadedModel
     private readonly ITransformer _transformer;
     private readonly DataViewSchema _inputSchema;
     private readonly List<DataViewSchema.Column> _outputs;
+
+    // Transform() binds every transformer of the chain anew on each call, which costs milliseconds for a tree
+    // ensemble; a row mapper is bound once and reused. One caller at a time per mapper, so they are pooled.
+    private readonly ConcurrentBag<IRowToRowMapper> _mappers = [];
+    private bool _mapperUnsupported;
 
     private MlNetModel(MlModelFile metadata, string directory, ITransformer transformer, DataViewSchema inputSchema) : base(metadata, directory)
     {
@@ -48,8 +55,47 @@ public sealed class MlNetModel : LoadedModel
 
     public override Frame Predict(Frame input)
     {
-        var scored = _transformer.Transform(new FrameDataView(_inputSchema, input));
-        return DataViewReader.Read(scored, _outputs);
+        var view = new FrameDataView(_inputSchema, input);
+        if (RentMapper() is not { } mapper)
+        {
+            return DataViewReader.Read(_transformer.Transform(view), _outputs);
+        }
+
+        try
+        {
+            var outputs = _outputs.Select(c => mapper.OutputSchema[c.Index]).ToList();
+            using var cursor = view.GetRowCursor(view.Schema);
+            using var row = mapper.GetRow(cursor, outputs);
+            return DataViewReader.Read(cursor, row, outputs);
+        }
+        finally
+        {
+            _mappers.Add(mapper);
+        }
+    }
+
+    /// <summary>A pooled row mapper, or null when the chain has a step that is not row to row (then Transform is used).</summary>
+    private IRowToRowMapper? RentMapper()
+    {
+        if (_mapperUnsupported)
+        {
+            return null;
+        }
+
+        if (_mappers.TryTake(out var mapper))
+        {
+            return mapper;
+        }
+
+        try
+        {
+            return _transformer.GetRowToRowMapper(_inputSchema);
+        }
+        catch (InvalidOperationException)
+        {
+            _mapperUnsupported = true;
+            return null;
+        }
     }
 
     /// <summary>ML.NET models take columns; a single 2-D tensor is read as rows whose values fill the input columns in order.</summary>

@@ -76,6 +76,32 @@ public sealed class MlNetModelTests(CairnServer server) : IClassFixture<CairnSer
         }
     }
 
+    /// <summary>Predictions reuse pooled row mappers; callers on many threads at once must each get their own rows' answers.</summary>
+    [Fact]
+    public async Task Predict_FromManyThreadsAtOnce_MatchesMlNetsOwnTransform()
+    {
+        using var client = CairnClient.Create(server.BaseAddress.ToString());
+        var (model, data) = TrainBinary();
+        string runId;
+        await using (var run = await client.StartRunAsync("sdk-models"))
+        {
+            runId = run.RunId;
+            await run.LogModelAsync(model, data.Schema);
+        }
+
+        using var loaded = await client.LoadModelAsync($"runs:/{runId}/model");
+        var expected = Enumerable.Range(0, 8).Select(seed =>
+            Ml.Data.CreateEnumerable<Scored>(model.Transform(SyntheticData.Load(Ml, 50 + seed, seed: 100 + seed)), reuseRowObject: false)
+                .Select(e => e.Score).ToArray()).ToArray();
+        var frames = Enumerable.Range(0, 8).Select(seed => Rows(50 + seed, 100 + seed)).ToArray();
+        await Parallel.ForAsync(0, 400, new ParallelOptions { MaxDegreeOfParallelism = 8 }, (i, _) =>
+        {
+            var predicted = (float[])loaded.Predict(frames[i % 8])["Score"].Values;
+            Assert.Equal(expected[i % 8], predicted);
+            return ValueTask.CompletedTask;
+        });
+    }
+
     [Fact]
     public async Task LogModel_RunWithOneHundredFiftyParams_CopiesEveryParamToTheModel()
     {
