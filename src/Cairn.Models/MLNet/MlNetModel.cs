@@ -15,7 +15,7 @@ public sealed class MlNetModel : LoadedModel
 
     // Transform() binds every transformer of the chain anew on each call, which costs milliseconds for a tree
     // ensemble; a row mapper is bound once and reused. One caller at a time per mapper, so they are pooled.
-    private readonly ConcurrentBag<IRowToRowMapper> _mappers = [];
+    private readonly ConcurrentBag<BoundMapper> _mappers = [];
     private bool _mapperUnsupported;
 
     private MlNetModel(MlModelFile metadata, string directory, ITransformer transformer, DataViewSchema inputSchema) : base(metadata, directory)
@@ -63,10 +63,9 @@ public sealed class MlNetModel : LoadedModel
 
         try
         {
-            var outputs = _outputs.Select(c => mapper.OutputSchema[c.Index]).ToList();
             using var cursor = view.GetRowCursor(view.Schema);
-            using var row = mapper.GetRow(cursor, outputs);
-            return DataViewReader.Read(cursor, row, outputs);
+            using var row = mapper.Mapper.GetRow(cursor, mapper.Outputs);
+            return DataViewReader.Read(cursor, row, mapper.Outputs);
         }
         finally
         {
@@ -75,7 +74,7 @@ public sealed class MlNetModel : LoadedModel
     }
 
     /// <summary>A pooled row mapper, or null when the chain has a step that is not row to row (then Transform is used).</summary>
-    private IRowToRowMapper? RentMapper()
+    private BoundMapper? RentMapper()
     {
         if (_mapperUnsupported)
         {
@@ -89,7 +88,8 @@ public sealed class MlNetModel : LoadedModel
 
         try
         {
-            return _transformer.GetRowToRowMapper(_inputSchema);
+            var bound = _transformer.GetRowToRowMapper(_inputSchema);
+            return new BoundMapper(bound, _outputs.Select(c => bound.OutputSchema[c.Index]).ToList());
         }
         catch (InvalidOperationException)
         {
@@ -128,6 +128,9 @@ public sealed class MlNetModel : LoadedModel
         var output = Predict(new Frame(columns));
         return output.Columns.Select(ToTensor).ToList();
     }
+
+    /// <summary>A row mapper with the output columns it is asked for, resolved once.</summary>
+    private sealed record BoundMapper(IRowToRowMapper Mapper, IReadOnlyList<DataViewSchema.Column> Outputs);
 
     private static Tensor ToTensor(Column column)
     {

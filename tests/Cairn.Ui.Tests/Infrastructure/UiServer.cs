@@ -3,9 +3,16 @@ using Cairn.Server.Tests.Infrastructure;
 namespace Cairn.Ui.Tests.Infrastructure;
 
 /// <summary>The real server (SQLite) and a real browser, shared by the tests of one class.</summary>
-public sealed class UiServer : IAsyncLifetime
+public class UiServer : IAsyncLifetime
 {
-    public CairnServer Server { get; } = new();
+    public UiServer()
+        : this(new CairnServer())
+    {
+    }
+
+    protected UiServer(CairnServer server) => Server = server;
+
+    public CairnServer Server { get; }
 
     public Browser Browser { get; } = new();
 
