@@ -68,4 +68,41 @@ public sealed class MultivariateTpeTests
 
         Assert.Equal(await RunAsync(), await RunAsync());
     }
+
+    [Fact]
+    public async Task EightParallelWorkers_NeverSuggestTheSamePoint_AndSeeEachOthersProposals()
+    {
+        var study = new Study(Direction.Minimize, Multivariate(5));
+
+        await study.OptimizeAsync(async (t, token) =>
+        {
+            var x = new[] { t.SuggestFloat("x0", -5, 10), t.SuggestFloat("x1", 0, 15) };
+            await Task.Delay(2, token);
+            return BenchmarkFunction.Branin.Evaluate(x);
+        }, new OptimizeOptions { MaxTrials = 80, Parallelism = 8 });
+
+        Assert.Equal(80, study.Trials.Count(t => t.State == TrialState.Complete));
+        Assert.Equal(80, study.Trials.Select(t => (t.Params["x0"], t.Params["x1"])).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task ConcurrentAsks_SeeTheRunningTrialsProposals()
+    {
+        var study = new Study(Direction.Minimize, Multivariate(6));
+        await study.OptimizeAsync((t, _) => ValueTask.FromResult(BenchmarkFunction.Branin.Evaluate([t.SuggestFloat("x0", -5, 10), t.SuggestFloat("x1", 0, 15)])),
+            new OptimizeOptions { MaxTrials = 20 });
+
+        // Eight workers ask before any of them suggests: each later ask has the earlier proposals as running (bad) points.
+        var asked = Enumerable.Range(0, 8).Select(_ => study.Ask()).ToList();
+        var sampler = (TpeSampler)study.Sampler;
+        var trials = study.Trials;
+        var actual = asked.Select(t => t.SuggestFloat("x0", -5, 10)).ToList();
+
+        // What each ask would have proposed with the running trials' points invisible (the same random stream per trial).
+        var blind = asked.Select(t => sampler.SampleJoint(new StudyView(Direction.Minimize, trials), trials[t.Number])["x0"].Value).ToList();
+
+        Assert.Equal(blind[0], actual[0]);
+        Assert.Contains(Enumerable.Range(1, 7), i => blind[i] != actual[i]);
+        Assert.Equal(8, actual.Distinct().Count());
+    }
 }

@@ -28,8 +28,8 @@ public sealed record GpOptions
 /// <summary>
 /// Bayesian optimisation with a Gaussian process: losses of the complete trials are standardised, a Matérn-5/2 ARD GP is
 /// fitted by maximum marginal likelihood, and the next assignment maximises expected improvement (as log-EI) over Sobol
-/// and local candidates followed by box-constrained L-BFGS on the continuous inputs. Running trials join the GP at their
-/// predicted mean ("kriging believer"), so parallel workers do not pick the same point. Parameters outside the joint space,
+/// and local candidates followed by box-constrained L-BFGS on the continuous inputs. Running trials join the GP at the worst
+/// loss seen (constant liar), so parallel workers spread out instead of picking the same point. Parameters outside the joint space,
 /// and all of them during start-up, come from scrambled Sobol points. Deterministic given the seed and the history.
 /// </summary>
 public sealed class GpSampler(int seed = 0, GpOptions? options = null) : IJointSampler
@@ -70,10 +70,13 @@ public sealed class GpSampler(int seed = 0, GpOptions? options = null) : IJointS
         var random = SeededRandom.For(Seed, trial.Number, "", "gp");
         var gp = GaussianProcess.Fit(x, y, random, _options.FitRestarts);
 
+        // Constant liar: running trials' proposed points join the GP as if they had the worst loss seen. Believing the
+        // predicted mean instead only shrinks the variance there, and the next worker lands right beside the pending point.
         var pending = study.Trials.Where(t => t.State == TrialState.Running && t.Number != trial.Number && JointSpace.Covers(t, space)).Select(unit.Encode).ToArray();
         if (pending.Length > 0)
         {
-            gp = gp.With(pending, pending.Select(p => gp.Predict(p).Mean).ToArray());
+            var lie = y.Max();
+            gp = gp.With(pending, pending.Select(_ => lie).ToArray());
         }
 
         var best = y.Min();

@@ -12,7 +12,14 @@ namespace Cairn.Tuning.Studies;
 public sealed class Study
 {
     private readonly Lock _gate = new();
+
+    // Serialises joint suggestions (without holding up Tell, Report or plain suggestions under _gate), so each one sees
+    // the points proposed to the trials asked before it.
+    private readonly Lock _askGate = new();
     private readonly List<TrialRecord> _trials = [];
+
+    // Jointly proposed internal values of running trials, by trial number, until the trial asks for them or finishes.
+    private readonly Dictionary<int, IReadOnlyDictionary<string, JointValue>> _proposed = [];
     private readonly Queue<IReadOnlyDictionary<string, object?>> _enqueued = new();
 
     public Study(Direction direction = Direction.Minimize, ISampler? sampler = null, IPruner? pruner = null)
@@ -73,22 +80,42 @@ public sealed class Study
 
     public Trial Ask()
     {
-        TrialRecord record;
-        StudyView view;
-        IReadOnlyDictionary<string, object?>? fixedParams;
-        lock (_gate)
+        lock (_askGate)
         {
-            var number = _trials.Count;
-            record = new TrialRecord(number, TrialState.Running, new Dictionary<string, double>(), new Dictionary<string, Distribution>(), null, new Dictionary<long, double>());
-            _trials.Add(record);
-            fixedParams = _enqueued.TryDequeue(out var given) ? given : null;
-            view = new StudyView(Direction, [.. _trials]);
-        }
+            TrialRecord record;
+            StudyView view;
+            IReadOnlyDictionary<string, object?>? fixedParams;
+            lock (_gate)
+            {
+                var number = _trials.Count;
+                record = new TrialRecord(number, TrialState.Running, new Dictionary<string, double>(), new Dictionary<string, Distribution>(), null, new Dictionary<long, double>());
+                _trials.Add(record);
+                fixedParams = _enqueued.TryDequeue(out var given) ? given : null;
+                view = SamplerView();
+            }
 
-        // A joint suggestion (GP fit, multivariate densities) is computed outside the lock from the snapshot taken at
-        // asking time, so other workers are not held up and the result depends only on that history.
-        var joint = Sampler is IJointSampler jointSampler ? jointSampler.SampleJoint(view, record) : null;
-        return new Trial(this, record.Number, fixedParams, joint);
+            // The joint suggestion (GP fit, multivariate densities) is computed outside _gate, so running trials can report
+            // and finish meanwhile; it depends only on the snapshot, in which running trials carry their proposed points.
+            // Recording it before the next Ask keeps parallel workers from being proposed the same point.
+            var joint = Sampler is IJointSampler jointSampler ? jointSampler.SampleJoint(view, record) : null;
+            if (joint is not null && fixedParams is not null)
+            {
+                joint = joint.Where(p => !fixedParams.ContainsKey(p.Key)).ToDictionary();
+            }
+
+            if (joint is { Count: > 0 })
+            {
+                lock (_gate)
+                {
+                    if (_trials[record.Number].State == TrialState.Running)
+                    {
+                        _proposed[record.Number] = joint;
+                    }
+                }
+            }
+
+            return new Trial(this, record.Number, fixedParams);
+        }
     }
 
     public void Tell(int number, double value)
@@ -113,8 +140,7 @@ public sealed class Study
         Update(number, t => t with { State = state, Value = state == TrialState.Pruned && t.LastStep is { } last ? t.Intermediate[last] : null });
     }
 
-    internal double Suggest(int number, string name, Distribution distribution, IReadOnlyDictionary<string, object?>? fixedParams,
-        IReadOnlyDictionary<string, JointValue>? joint = null)
+    internal double Suggest(int number, string name, Distribution distribution, IReadOnlyDictionary<string, object?>? fixedParams)
     {
         lock (_gate)
         {
@@ -131,13 +157,13 @@ public sealed class Study
             {
                 value = fixedValue;
             }
-            else if (joint is not null && joint.TryGetValue(name, out var jointValue) && jointValue.Distribution == distribution)
+            else if (_proposed.TryGetValue(number, out var joint) && joint.TryGetValue(name, out var jointValue) && jointValue.Distribution == distribution)
             {
                 value = distribution.Snap(jointValue.Value);
             }
             else
             {
-                value = distribution.Snap(Sampler.Sample(new StudyView(Direction, [.. _trials]), trial, name, distribution));
+                value = distribution.Snap(Sampler.Sample(SamplerView(), trial, name, distribution));
             }
 
             var parameters = new Dictionary<string, double>(trial.Params) { [name] = value };
@@ -178,6 +204,37 @@ public sealed class Study
         }
     }
 
+    /// <summary>
+    /// The trials as samplers see them (under _gate): running trials carry the jointly proposed values of parameters they
+    /// have not asked for yet, so the constant liar and the GP's pending points know where the other workers are.
+    /// </summary>
+    private StudyView SamplerView()
+    {
+        var trials = new TrialRecord[_trials.Count];
+        for (var i = 0; i < trials.Length; i++)
+        {
+            var trial = _trials[i];
+            trials[i] = trial.State == TrialState.Running && _proposed.TryGetValue(i, out var joint) ? WithProposed(trial, joint) : trial;
+        }
+
+        return new StudyView(Direction, trials);
+    }
+
+    private static TrialRecord WithProposed(TrialRecord trial, IReadOnlyDictionary<string, JointValue> joint)
+    {
+        var parameters = new Dictionary<string, double>(trial.Params);
+        var distributions = new Dictionary<string, Distribution>(trial.Distributions);
+        foreach (var (name, proposed) in joint)
+        {
+            if (parameters.TryAdd(name, proposed.Distribution.Snap(proposed.Value)))
+            {
+                distributions[name] = proposed.Distribution;
+            }
+        }
+
+        return trial with { Params = parameters, Distributions = distributions };
+    }
+
     private StudyView View()
     {
         lock (_gate)
@@ -197,6 +254,7 @@ public sealed class Study
         lock (_gate)
         {
             _trials[number] = change(Running(number));
+            _proposed.Remove(number);
         }
     }
 }

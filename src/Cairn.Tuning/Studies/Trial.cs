@@ -1,4 +1,3 @@
-using Cairn.Tuning.Samplers;
 using Cairn.Tuning.Space;
 
 namespace Cairn.Tuning.Studies;
@@ -11,14 +10,12 @@ public sealed class Trial
 {
     private readonly Study _study;
     private readonly IReadOnlyDictionary<string, object?>? _fixedParams;
-    private readonly IReadOnlyDictionary<string, JointValue>? _joint;
 
-    internal Trial(Study study, int number, IReadOnlyDictionary<string, object?>? fixedParams, IReadOnlyDictionary<string, JointValue>? joint = null)
+    internal Trial(Study study, int number, IReadOnlyDictionary<string, object?>? fixedParams)
     {
         _study = study;
         Number = number;
         _fixedParams = fixedParams;
-        _joint = joint;
     }
 
     public int Number { get; }
@@ -35,16 +32,16 @@ public sealed class Trial
     public IReadOnlyDictionary<string, object?> Params => _study.Record(Number).ExternalParams;
 
     public double SuggestFloat(string name, double low, double high, bool log = false, double? step = null) =>
-        _study.Suggest(Number, name, new FloatDistribution(low, high, log, step), _fixedParams, _joint);
+        _study.Suggest(Number, name, new FloatDistribution(low, high, log, step), _fixedParams);
 
     public long SuggestInt(string name, long low, long high, long step = 1, bool log = false) =>
-        (long)Math.Round(_study.Suggest(Number, name, new IntDistribution(low, high, step, log), _fixedParams, _joint));
+        (long)Math.Round(_study.Suggest(Number, name, new IntDistribution(low, high, step, log), _fixedParams));
 
     public T SuggestCategorical<T>(string name, IReadOnlyList<T> choices) =>
-        choices[(int)_study.Suggest(Number, name, new CategoricalDistribution(choices.Cast<object?>().ToList()), _fixedParams, _joint)];
+        choices[(int)_study.Suggest(Number, name, new CategoricalDistribution(choices.Cast<object?>().ToList()), _fixedParams)];
 
     public object? Suggest(string name, Distribution distribution) =>
-        distribution.ToExternal(_study.Suggest(Number, name, distribution, _fixedParams, _joint));
+        distribution.ToExternal(_study.Suggest(Number, name, distribution, _fixedParams));
 
     /// <summary>An intermediate value at a step (epoch, iterations, rows seen): what pruners compare across trials.</summary>
     public void Report(long step, double value)

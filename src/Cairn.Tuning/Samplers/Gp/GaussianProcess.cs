@@ -166,7 +166,7 @@ internal sealed class GaussianProcess
         return (mean, Math.Max(SignalVariance - explained, 1e-12 * SignalVariance));
     }
 
-    /// <summary>The same hyperparameters conditioned on more observations (pending trials at their predicted mean).</summary>
+    /// <summary>The same hyperparameters conditioned on more observations (pending trials at a lied value).</summary>
     public GaussianProcess With(double[][] x, double[] y) =>
         Create([.. _x, .. x], [.. Observed(), .. y], LengthScales, SignalVariance, NoiseVariance);
 
