@@ -135,8 +135,7 @@ internal sealed class MultivariateParzenEstimator
             }
 
             var x = ParzenEstimator.ToSampling(Distribution, internalValue);
-            var sigma = Sigmas[kernel];
-            return NormalMath.LogPdf(x, Mus[kernel], sigma) + Math.Log(sigma) - LogNormalizers[kernel];
+            return ParzenEstimator.LogKernel(Distribution, x, Mus[kernel], Sigmas[kernel], Low, High) - LogNormalizers[kernel];
         }
     }
 }

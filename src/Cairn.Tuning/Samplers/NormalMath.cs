@@ -13,6 +13,13 @@ internal static class NormalMath
         return -0.5 * z * z - LogSqrtTwoPi - Math.Log(sigma);
     }
 
+    /// <summary>log(Φ(b) − Φ(a)) for a ≤ b, computed in the tail nearer to the interval so small masses keep their digits.</summary>
+    public static double LogMass(double a, double b)
+    {
+        var mass = a > 0 ? Cdf(-a) - Cdf(-b) : Cdf(b) - Cdf(a);
+        return Math.Log(Math.Max(mass, 1e-300));
+    }
+
     /// <summary>Complementary error function, Chebyshev fit with fractional error below 1.2e-7 everywhere.</summary>
     public static double Erfc(double x)
     {

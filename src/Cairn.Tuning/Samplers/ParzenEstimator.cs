@@ -116,11 +116,28 @@ internal sealed class ParzenEstimator
         Span<double> terms = stackalloc double[_mus.Length];
         for (var k = 0; k < _mus.Length; k++)
         {
-            terms[k] = _logWeights[k] + NormalMath.LogPdf(x, _mus[k], _sigmas[k]) + Math.Log(_sigmas[k]) - _logNormalizers[k];
+            terms[k] = _logWeights[k] + LogKernel(_distribution, x, _mus[k], _sigmas[k], _low, _high) - _logNormalizers[k];
         }
 
         return NormalMath.LogSumExp(terms);
     }
+
+    /// <summary>
+    /// One kernel's log height at x in the sampling space, before truncation: for a stepped range (integers, floats with a
+    /// step) the kernel's mass over x's cell of one step, as Optuna does; otherwise the normal density times σ (see
+    /// <see cref="LogDensity"/>).
+    /// </summary>
+    internal static double LogKernel(Distribution distribution, double x, double mu, double sigma, double low, double high) =>
+        StepOf(distribution) is { } step
+            ? NormalMath.LogMass((Math.Max(x - step / 2, low) - mu) / sigma, (Math.Min(x + step / 2, high) - mu) / sigma)
+            : NormalMath.LogPdf(x, mu, sigma) + Math.Log(sigma);
+
+    private static double? StepOf(Distribution distribution) => distribution switch
+    {
+        FloatDistribution { Log: false, Step: { } s } => s,
+        IntDistribution { Log: false } i => i.Step,
+        _ => null,
+    };
 
     /// <summary>
     /// Each kernel's width is the larger distance to its neighbours among all centres, the prior's included (the range
