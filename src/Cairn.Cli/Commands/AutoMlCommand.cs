@@ -9,7 +9,7 @@ namespace Cairn.Cli.Commands;
 
 /// <summary>
 /// <c>cairn automl -f data.yaml --budget 10m</c>: a TPE search across ML.NET trainers and their main options, shown as
-/// a leaderboard; the study and its trials are runs, as with <c>cairn tune</c>.
+/// a leaderboard; the study and its trials are runs, as with <c>cairn tune</c>, and <c>--resume RUN_ID</c> continues it.
 /// </summary>
 internal sealed class AutoMlCommand(IConsoleOutput console)
 {
@@ -21,6 +21,7 @@ internal sealed class AutoMlCommand(IConsoleOutput console)
     private readonly Option<string> _metric = new("--metric") { Description = "Metric to optimise (default roc_auc, accuracy_macro or r2_score)." };
     private readonly Option<int> _seed = new("--seed") { Description = "Sampler seed." };
     private readonly Option<string> _registerAs = new("--register-as") { Description = "Register the winner under this name." };
+    private readonly Option<string> _resume = new("--resume") { Description = "Continue the search whose parent run this is (after a crash or a restart); --trials and --budget apply anew." };
     private readonly Option<string> _trackingUri = new("--tracking-uri") { Description = "Cairn server address (default: CAIRN_TRACKING_URI, MLFLOW_TRACKING_URI, or http://127.0.0.1:5000)." };
     private readonly Option<bool> _json = new("--json") { Description = "Write the result as JSON to stdout." };
 
@@ -28,7 +29,7 @@ internal sealed class AutoMlCommand(IConsoleOutput console)
     {
         var command = new Command("automl", "Search across trainers and their hyperparameters; leaderboard and the best model.")
         {
-            _file, _task, _budget, _trials, _trainers, _metric, _seed, _registerAs, _trackingUri, _json,
+            _file, _task, _budget, _trials, _trainers, _metric, _seed, _registerAs, _resume, _trackingUri, _json,
         };
         command.SetAction(ExecuteAsync);
         return command;
@@ -66,7 +67,7 @@ internal sealed class AutoMlCommand(IConsoleOutput console)
 
         return await JobExecution.RunAsync(console, file, result.GetValue(_trackingUri), "AutoML", async (client, progress) =>
         {
-            var outcome = await new TuningJob(client).RunAsync(spec, Path.GetFullPath(file), null, progress, cancellationToken);
+            var outcome = await new TuningJob(client).RunAsync(spec, Path.GetFullPath(file), result.GetValue(_resume), progress, cancellationToken);
             Report(result, spec, outcome);
             return outcome.Best is null ? ExitCodes.Failure : ExitCodes.Success;
         });

@@ -14,7 +14,7 @@ internal sealed class MultivariateParzenEstimator
     private readonly Dimension[] _dimensions;
 
     public MultivariateParzenEstimator(IReadOnlyList<(string Name, Distribution Distribution)> space, IReadOnlyList<double[]> observations,
-        IReadOnlyList<double> weights, double priorWeight, bool magicClip)
+        IReadOnlyList<double> weights, double priorWeight, bool magicClip, bool normalized = false)
     {
         var n = observations.Count;
         var allWeights = weights.Append(priorWeight).ToArray();
@@ -40,7 +40,7 @@ internal sealed class MultivariateParzenEstimator
                     logProbabilities[k] = row.Select(r => Math.Log(r / total)).ToArray();
                 }
 
-                _dimensions[p] = new Dimension(distribution, 0, 0, [], [], [], logProbabilities);
+                _dimensions[p] = new Dimension(distribution, 0, 0, [], [], [], logProbabilities, normalized);
                 continue;
             }
 
@@ -53,7 +53,7 @@ internal sealed class MultivariateParzenEstimator
             var sigmas = Enumerable.Repeat(sigma, n).Append(width).ToArray();
             var logNormalizers = mus.Select((mu, k) =>
                 Math.Log(Math.Max(NormalMath.Cdf((high - mu) / sigmas[k]) - NormalMath.Cdf((low - mu) / sigmas[k]), 1e-300))).ToArray();
-            _dimensions[p] = new Dimension(distribution, low, high, mus, sigmas, logNormalizers, null);
+            _dimensions[p] = new Dimension(distribution, low, high, mus, sigmas, logNormalizers, null, normalized);
         }
     }
 
@@ -95,7 +95,8 @@ internal sealed class MultivariateParzenEstimator
         return NormalMath.LogSumExp(terms);
     }
 
-    private sealed record Dimension(Distribution Distribution, double Low, double High, double[] Mus, double[] Sigmas, double[] LogNormalizers, double[][]? LogProbabilities)
+    private sealed record Dimension(Distribution Distribution, double Low, double High, double[] Mus, double[] Sigmas, double[] LogNormalizers, double[][]? LogProbabilities,
+        bool Normalized)
     {
         public double Sample(int kernel, Random random)
         {
@@ -135,7 +136,7 @@ internal sealed class MultivariateParzenEstimator
             }
 
             var x = ParzenEstimator.ToSampling(Distribution, internalValue);
-            return ParzenEstimator.LogKernel(Distribution, x, Mus[kernel], Sigmas[kernel], Low, High) - LogNormalizers[kernel];
+            return ParzenEstimator.LogKernel(Distribution, x, Mus[kernel], Sigmas[kernel], Low, High, Normalized) - LogNormalizers[kernel];
         }
     }
 }

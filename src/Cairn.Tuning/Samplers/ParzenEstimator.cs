@@ -17,10 +17,13 @@ internal sealed class ParzenEstimator
     private readonly double _low;
     private readonly double _high;
     private readonly Distribution _distribution;
+    private readonly bool _normalized;
 
-    public ParzenEstimator(Distribution distribution, IReadOnlyList<double> observations, IReadOnlyList<double> weights, double priorWeight, bool magicClip, bool endpoints)
+    public ParzenEstimator(Distribution distribution, IReadOnlyList<double> observations, IReadOnlyList<double> weights, double priorWeight, bool magicClip, bool endpoints,
+        bool normalized = false)
     {
         _distribution = distribution;
+        _normalized = normalized;
         if (distribution is CategoricalDistribution categorical)
         {
             var counts = Enumerable.Repeat(priorWeight / categorical.Choices.Count, categorical.Choices.Count).ToArray();
@@ -103,7 +106,8 @@ internal sealed class ParzenEstimator
     /// Log "density" of an internal value. Each kernel keeps the height of a unit-width kernel (it is not divided by its
     /// bandwidth), as in Optuna 3.1, whose measured regrets set our targets: wide kernels (isolated observations and the
     /// prior) weigh more, which keeps TPE exploring. With true densities TPE did measurably worse on Branin and
-    /// Hartmann-6 (bench/tuning). The ratio l/g is all TPE uses, so the missing normalisation changes nothing else.
+    /// Hartmann-6 (bench/tuning). The ratio l/g is all TPE uses, so the missing normalisation changes nothing else. Optuna
+    /// 3.5 and later divide by the bandwidth (true densities); <see cref="TpeOptions.NormalizedKernels"/> does the same.
     /// </summary>
     public double LogDensity(double internalValue)
     {
@@ -116,7 +120,7 @@ internal sealed class ParzenEstimator
         Span<double> terms = stackalloc double[_mus.Length];
         for (var k = 0; k < _mus.Length; k++)
         {
-            terms[k] = _logWeights[k] + LogKernel(_distribution, x, _mus[k], _sigmas[k], _low, _high) - _logNormalizers[k];
+            terms[k] = _logWeights[k] + LogKernel(_distribution, x, _mus[k], _sigmas[k], _low, _high, _normalized) - _logNormalizers[k];
         }
 
         return NormalMath.LogSumExp(terms);
@@ -124,13 +128,13 @@ internal sealed class ParzenEstimator
 
     /// <summary>
     /// One kernel's log height at x in the sampling space, before truncation: for a stepped range (integers, floats with a
-    /// step) the kernel's mass over x's cell of one step, as Optuna does; otherwise the normal density times σ (see
-    /// <see cref="LogDensity"/>).
+    /// step) the kernel's mass over x's cell of one step, as Optuna does; otherwise the normal density, times σ unless
+    /// <paramref name="normalized"/> (see <see cref="LogDensity"/>).
     /// </summary>
-    internal static double LogKernel(Distribution distribution, double x, double mu, double sigma, double low, double high) =>
+    internal static double LogKernel(Distribution distribution, double x, double mu, double sigma, double low, double high, bool normalized) =>
         StepOf(distribution) is { } step
             ? NormalMath.LogMass((Math.Max(x - step / 2, low) - mu) / sigma, (Math.Min(x + step / 2, high) - mu) / sigma)
-            : NormalMath.LogPdf(x, mu, sigma) + Math.Log(sigma);
+            : NormalMath.LogPdf(x, mu, sigma) + (normalized ? 0 : Math.Log(sigma));
 
     private static double? StepOf(Distribution distribution) => distribution switch
     {

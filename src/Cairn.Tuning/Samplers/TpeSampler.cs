@@ -25,6 +25,12 @@ public sealed record TpeOptions
     /// Model the parameters every complete trial shares jointly (Optuna's <c>multivariate=True</c>); others stay univariate.
     /// </summary>
     public bool Multivariate { get; init; }
+
+    /// <summary>
+    /// Kernels as true densities (divided by their bandwidth), as Optuna 3.5 and later; off keeps Optuna 3.1's heights,
+    /// with which the reference regrets were measured (bench/tuning/RESULTS.md compares both).
+    /// </summary>
+    public bool NormalizedKernels { get; init; }
 }
 
 /// <summary>
@@ -122,14 +128,14 @@ public sealed class TpeSampler(int seed = 0, TpeOptions? options = null) : IJoin
     {
         var byAge = group.OrderBy(t => t.Number).ToList();
         return new MultivariateParzenEstimator(space, byAge.Select(t => space.Select(p => t.Params[p.Name]).ToArray()).ToList(), Weights(byAge.Count),
-            _options.PriorWeight, _options.ConsiderMagicClip);
+            _options.PriorWeight, _options.ConsiderMagicClip, _options.NormalizedKernels);
     }
 
     private ParzenEstimator Estimator(Distribution distribution, string name, List<TrialRecord> group)
     {
         var byAge = group.OrderBy(t => t.Number).ToList();
         return new ParzenEstimator(distribution, byAge.Select(t => t.Params[name]).ToList(), Weights(byAge.Count),
-            _options.PriorWeight, _options.ConsiderMagicClip, _options.ConsiderEndpoints);
+            _options.PriorWeight, _options.ConsiderMagicClip, _options.ConsiderEndpoints, _options.NormalizedKernels);
     }
 
     /// <summary>Optuna's default weights: 1 below 25 observations; else a linear ramp from 1/n to 1 over the oldest n − 25.</summary>

@@ -211,6 +211,19 @@ public sealed class AutoMlCommandTests(CairnServer server) : IClassFixture<Cairn
         var trainer = best.Data.Tags!.Single(t => t.Key == TuningJob.ParamTagPrefix + "trainer").Value;
         Assert.Equal(board[0].GetProperty("trainer").GetString(), trainer);
         Assert.Equal(best.Info.RunId, (await client.GetModelVersionAsync(experiment, "1", TestContext.Current.CancellationToken)).RunId);
+
+        // The search is a parent run with one nested run per trial, and a second invocation resumes it from those runs.
+        var parentId = result.GetProperty("parent_run_id").GetString()!;
+        var (resumedCode, resumedOut, resumedErr) = await CairnProcess.RunAsync("automl", "-f", specPath, "--trainers", "sdca,fasttree,lightgbm", "--trials", "4",
+            "--budget", "10m", "--seed", "2", "--resume", parentId, "--tracking-uri", server.BaseAddress.ToString(), "--json");
+
+        Assert.True(resumedCode == 0, resumedErr);
+        var resumed = JsonDocument.Parse(resumedOut).RootElement;
+        Assert.Equal(parentId, resumed.GetProperty("parent_run_id").GetString());
+        Assert.Equal(16, resumed.GetProperty("leaderboard").EnumerateArray().Sum(row => row.GetProperty("trials").GetInt32()));
+        var nested = await client.SearchRunsAsync([best.Info.ExperimentId], $"tags.`mlflow.parentRunId` = '{parentId}'", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(Enumerable.Range(0, 16).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(),
+            nested.Select(t => t.Data.Tags!.Single(x => x.Key == TuningJob.TrialTag).Value).Order());
         Directory.Delete(folder, recursive: true);
     }
 }

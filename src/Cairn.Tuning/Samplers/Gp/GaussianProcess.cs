@@ -152,14 +152,8 @@ internal sealed class GaussianProcess
         var explained = 0.0;
         for (var i = 0; i < n; i++)
         {
-            var sum = v[i];
             var row = i * n;
-            for (var k = 0; k < i; k++)
-            {
-                sum -= _cholesky[row + k] * v[k];
-            }
-
-            v[i] = sum / _cholesky[row + i];
+            v[i] = (v[i] - DenseMath.Dot(_cholesky.AsSpan(row, i), v[..i])) / _cholesky[row + i];
             explained += v[i] * v[i];
         }
 
@@ -228,11 +222,7 @@ internal sealed class GaussianProcess
         for (var j = 0; j < n; j++)
         {
             var rowJ = j * n;
-            var sum = a[rowJ + j];
-            for (var k = 0; k < j; k++)
-            {
-                sum -= a[rowJ + k] * a[rowJ + k];
-            }
+            var sum = a[rowJ + j] - DenseMath.Dot(a.AsSpan(rowJ, j), a.AsSpan(rowJ, j));
 
             if (!(sum > 0))
             {
@@ -244,13 +234,7 @@ internal sealed class GaussianProcess
             for (var i = j + 1; i < n; i++)
             {
                 var rowI = i * n;
-                var s = a[rowI + j];
-                for (var k = 0; k < j; k++)
-                {
-                    s -= a[rowI + k] * a[rowJ + k];
-                }
-
-                a[rowI + j] = s / diagonal;
+                a[rowI + j] = (a[rowI + j] - DenseMath.Dot(a.AsSpan(rowI, j), a.AsSpan(rowJ, j))) / diagonal;
             }
 
             for (var k = j + 1; k < n; k++)
@@ -291,22 +275,35 @@ internal sealed class GaussianProcess
         return z;
     }
 
-    /// <summary>K⁻¹ = L⁻ᵀL⁻¹, needed for the gradient's trace term.</summary>
+    /// <summary>
+    /// K⁻¹ = L⁻ᵀL⁻¹, needed for the gradient's trace term. M = L⁻¹ is built row by row (each row a combination of the
+    /// rows above), then kept transposed so that every entry of K⁻¹ is a dot product of two contiguous rows.
+    /// </summary>
     private static double[] InverseFromCholesky(double[] l, int n)
     {
-        var li = new double[n * n];
-        for (var j = 0; j < n; j++)
+        var m = new double[n * n];
+        for (var i = 0; i < n; i++)
         {
-            li[j * n + j] = 1 / l[j * n + j];
-            for (var i = j + 1; i < n; i++)
+            var row = m.AsSpan(i * n, i + 1);
+            row[i] = 1;
+            for (var k = 0; k < i; k++)
             {
-                var sum = 0.0;
-                for (var k = j; k < i; k++)
-                {
-                    sum -= l[i * n + k] * li[k * n + j];
-                }
+                DenseMath.SubtractScaled(row[..(k + 1)], l[i * n + k], m.AsSpan(k * n, k + 1));
+            }
 
-                li[i * n + j] = sum / l[i * n + i];
+            var diagonal = l[i * n + i];
+            for (var j = 0; j <= i; j++)
+            {
+                row[j] /= diagonal;
+            }
+        }
+
+        var transposed = new double[n * n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j <= i; j++)
+            {
+                transposed[j * n + i] = m[i * n + j];
             }
         }
 
@@ -315,13 +312,8 @@ internal sealed class GaussianProcess
         {
             for (var j = 0; j <= i; j++)
             {
-                var sum = 0.0;
-                for (var k = i; k < n; k++)
-                {
-                    sum += li[k * n + i] * li[k * n + j];
-                }
-
-                inverse[i * n + j] = inverse[j * n + i] = sum;
+                // (L⁻ᵀL⁻¹)ᵢⱼ = Σ_{k ≥ i} Mₖᵢ·Mₖⱼ for j ≤ i (M is lower triangular).
+                inverse[i * n + j] = inverse[j * n + i] = DenseMath.Dot(transposed.AsSpan(i * n + i, n - i), transposed.AsSpan(j * n + i, n - i));
             }
         }
 
