@@ -107,6 +107,15 @@ public sealed class GpSamplerTests
     }
 
     [Fact]
+    public async Task PastMaxFitTrials_TheHyperparametersComeFromASubset_AndBraninIsStillSolved()
+    {
+        var runs = await Task.WhenAll(Enumerable.Range(0, 2).Select(seed =>
+            Task.Run(() => RegretRun.RunAsync(BenchmarkFunction.Branin, new GpSampler(seed, new GpOptions { MaxFitTrials = 12 }), 40))));
+
+        Assert.All(runs, r => Assert.True(r[39] < 0.01, $"regret after 40: {r[39]}"));
+    }
+
+    [Fact]
     public async Task MixedSpace_LogIntAndCategorical_AreModelledAndStayInRange()
     {
         var study = new Study(Direction.Minimize, new GpSampler(6));

@@ -23,14 +23,22 @@ public sealed record GpOptions
 
     /// <summary>Random restarts of the hyperparameter fit (besides one neutral start).</summary>
     public int FitRestarts { get; init; } = 2;
+
+    /// <summary>
+    /// Past this many complete trials, the hyperparameters are fitted on this many of them, evenly spread over the history
+    /// (the GP is then conditioned on all). The fit evaluates the likelihood a few hundred times at O(n³) each, so this keeps
+    /// a suggestion well under a second at a few hundred trials (bench/tuning, gp-latency).
+    /// </summary>
+    public int MaxFitTrials { get; init; } = 100;
 }
 
 /// <summary>
 /// Bayesian optimisation with a Gaussian process: losses of the complete trials are standardised, a Matérn-5/2 ARD GP is
-/// fitted by maximum marginal likelihood, and the next assignment maximises expected improvement (as log-EI) over Sobol
-/// and local candidates followed by box-constrained L-BFGS on the continuous inputs. Running trials join the GP at the worst
-/// loss seen (constant liar), so parallel workers spread out instead of picking the same point. Parameters outside the joint space,
-/// and all of them during start-up, come from scrambled Sobol points. Deterministic given the seed and the history.
+/// fitted by maximum marginal likelihood (on at most <see cref="GpOptions.MaxFitTrials"/> of them), and the next
+/// assignment maximises expected improvement (as log-EI) over Sobol and local candidates followed by box-constrained
+/// L-BFGS on the continuous inputs. Running trials join the GP at the worst loss seen (constant liar), so parallel workers
+/// spread out instead of picking the same point. Parameters outside the joint space, and all of them during start-up,
+/// come from scrambled Sobol points. Deterministic given the seed and the history.
 /// </summary>
 public sealed class GpSampler(int seed = 0, GpOptions? options = null) : IJointSampler
 {
@@ -68,7 +76,7 @@ public sealed class GpSampler(int seed = 0, GpOptions? options = null) : IJointS
         var sd = Math.Sqrt(losses.Sum(l => (l - mean) * (l - mean)) / losses.Length);
         var y = losses.Select(l => sd > 0 ? (l - mean) / sd : 0).ToArray();
         var random = SeededRandom.For(Seed, trial.Number, "", "gp");
-        var gp = GaussianProcess.Fit(x, y, random, _options.FitRestarts);
+        var gp = FitHyperparameters(x, y, random);
 
         // Constant liar: running trials' proposed points join the GP as if they had the worst loss seen. Believing the
         // predicted mean instead only shrinks the variance there, and the next worker lands right beside the pending point.
@@ -100,6 +108,19 @@ public sealed class GpSampler(int seed = 0, GpOptions? options = null) : IJointS
         }
 
         return unit.Decode(chosen);
+    }
+
+    private GaussianProcess FitHyperparameters(double[][] x, double[] y, Random random)
+    {
+        var cap = Math.Max(2, _options.MaxFitTrials);
+        if (x.Length <= cap)
+        {
+            return GaussianProcess.Fit(x, y, random, _options.FitRestarts);
+        }
+
+        var rows = Enumerable.Range(0, cap).Select(i => (int)((long)i * x.Length / cap)).ToArray();
+        var fitted = GaussianProcess.Fit([.. rows.Select(i => x[i])], [.. rows.Select(i => y[i])], random, _options.FitRestarts);
+        return GaussianProcess.Create(x, y, fitted.LengthScales, fitted.SignalVariance, fitted.NoiseVariance);
     }
 
     private List<double[]> Candidates(UnitSpace unit, double[][] x, double[] y, int trialNumber, Random random)
