@@ -32,7 +32,6 @@ cleanup() {
 trap cleanup EXIT
 log() { printf '[log-batch bench %s] %s\n' "$(date '+%H:%M:%S')" "$*" >&2; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-api() { curl -sf -X POST "$url/api/2.0/mlflow/$1" -H 'Content-Type: application/json' -d "$2"; }
 
 [ -f "$DLL" ] || dotnet build "$REPO/src/Cairn.Cli" -c Release --nologo -v quiet
 start_bench_cluster
@@ -44,12 +43,15 @@ server_pid=$!
 url="http://127.0.0.1:$port"
 for _ in $(seq 1 1200); do curl -sf "$url/health" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -sf "$url/health" >/dev/null || { cat "$work/server.log"; exit 1; }
-experiment=$(api experiments/create '{"name":"log-batch-bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["experiment_id"])')
-runs=()
-for i in $(seq 1 32); do
-  runs+=("$(api runs/create "{\"experiment_id\":\"$experiment\",\"start_time\":$i}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"]["info"]["run_id"])')")
-done
-export BENCH_RUN_IDS; BENCH_RUN_IDS=$(IFS=,; echo "${runs[*]}")
+export BENCH_RUN_IDS; BENCH_RUN_IDS=$(python3 - "$url" <<'PY'
+import json, sys, urllib.request
+def call(path, body):
+    request = urllib.request.Request(sys.argv[1] + "/api/2.0/mlflow/" + path, json.dumps(body).encode(), {"Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(request))
+experiment = call("experiments/create", {"name": "log-batch-bench"})["experiment_id"]
+print(",".join(call("runs/create", {"experiment_id": experiment, "start_time": i})["run"]["info"]["run_id"] for i in range(32)))
+PY
+)
 export BENCH_WRK_DIR="$BENCH_DIR/wrk"
 log "server on $url, PostgreSQL $BENCH_POSTGRES_URI (postmaster ${PG_POSTMASTER:-unknown}), 32 runs"
 
