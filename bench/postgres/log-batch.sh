@@ -77,9 +77,8 @@ import json, re, sys
 path, hz, srv, pg, busy, total, load = sys.argv[1], float(sys.argv[2]), *map(float, sys.argv[3:7]), sys.argv[7]
 text = open(path).read()
 result = json.loads(re.search(r"^BENCH_RESULT (.*)$", text, re.M).group(1))
-latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", text, re.M))
-seconds = float(re.search(r"requests in ([\d.]+)(m?s)", text).group(1))
-seconds = seconds / 1000 if re.search(r"requests in [\d.]+ms", text) else seconds
+latency = {p: f"{result[f'p{p}_us'] / 1000:.1f} ms" for p in ("50", "99")}
+seconds = result["duration_us"] / 1e6
 ok = result["ok"]
 per = lambda ticks: 1000.0 * ticks / hz / ok if ok else float("nan")
 other = max(busy - srv - pg, 0) / total * 100 if total else 0
