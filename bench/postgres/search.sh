@@ -1,28 +1,31 @@
 #!/usr/bin/env bash
 # Filtered and ordered run search over many runs on PostgreSQL (issue 4: ≤ 50 ms p50 over 100,000 runs).
 #
+#   bench/postgres/search.sh                          # a throwaway cluster with default settings
 #   BENCH_POSTGRES_URI=postgresql://postgres@127.0.0.1:PORT/postgres bench/postgres/search.sh
 #
-# Creates a fresh database on that server, starts `cairn server` on it (which migrates it), creates an experiment
+# Creates a fresh database on that server (or on a throwaway cluster, see cluster.sh), starts `cairn server` on it (which migrates it), creates an experiment
 # through the API, adds BENCH_RUNS runs with seed-runs.sql, checks that the server's answer is the expected first
 # 100 matches in order, then measures the search of bench/wrk/search_filtered.lua with wrk (one connection) and
-# drops the database. Settings: BENCH_RUNS=100000, BENCH_DURATION=20, BENCH_WARMUP=3, BENCH_DLL=path/cairn.dll.
+# drops the database; it also prints the plan PostgreSQL chose for the main query (the same SQL the server sends for
+# the first stretch of a sort by one metric). Settings: BENCH_RUNS=100000, BENCH_DURATION=20, BENCH_WARMUP=3, BENCH_DLL=path/cairn.dll.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 REPO=$(cd "$BENCH_DIR/.." && pwd)
-: "${BENCH_POSTGRES_URI:?set BENCH_POSTGRES_URI to a PostgreSQL server URI}"
 RUNS=${BENCH_RUNS:-100000}
 DURATION=${BENCH_DURATION:-20}
 WARMUP=${BENCH_WARMUP:-3}
 DLL=${BENCH_DLL:-$REPO/artifacts/bin/Cairn.Cli/release/cairn.dll}
+# shellcheck source=cluster.sh
+source "$BENCH_DIR/postgres/cluster.sh"
 work=$(mktemp -d -t cairn-pg-search.XXXXXX)
 database="cairn_search_$(date +%s)"
-database_uri="${BENCH_POSTGRES_URI%/*}/$database"
 server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  psql "$BENCH_POSTGRES_URI" -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1
+  [ -n "${BENCH_POSTGRES_URI:-}" ] && psql "$BENCH_POSTGRES_URI" -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1
+  stop_bench_cluster
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -30,6 +33,8 @@ log() { printf '[search bench %s] %s\n' "$(date '+%H:%M:%S')" "$*" >&2; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 
 [ -f "$DLL" ] || dotnet build "$REPO/src/Cairn.Cli" -c Release --nologo -v quiet
+start_bench_cluster
+database_uri="${BENCH_POSTGRES_URI%/*}/$database"
 psql "$BENCH_POSTGRES_URI" -qc "CREATE DATABASE $database" >/dev/null
 port=$(free_port)
 dotnet "$DLL" server --host 127.0.0.1 --port "$port" --backend-store-uri "$database_uri" --artifacts-destination "$work/artifacts" >"$work/server.log" 2>&1 &
@@ -57,7 +62,23 @@ log "answer checked: the expected 100 runs in order"
 export BENCH_EXPERIMENT_ID="$experiment" BENCH_WRK_DIR="$BENCH_DIR/wrk"
 wrk -t1 -c1 -d"${WARMUP}s" -s "$BENCH_DIR/wrk/search_filtered.lua" "$url" >/dev/null
 cpu0=$(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat); idle0=$(awk '/^cpu /{print $5+$6}' /proc/stat)
+srv0=$(cpu_ticks "$server_pid"); pg0=$(postgres_ticks)
 log "measuring ${DURATION} s, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 wrk -t1 -c1 -d"${DURATION}s" --latency -s "$BENCH_DIR/wrk/search_filtered.lua" "$url" | tee "$work/wrk.txt" | grep -E 'Latency|50%|90%|99%|Requests/sec|Non-2xx'
 cpu1=$(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat); idle1=$(awk '/^cpu /{print $5+$6}' /proc/stat)
+srv1=$(cpu_ticks "$server_pid"); pg1=$(postgres_ticks)
+requests=$(sed -n 's/^BENCH_RESULT //p' "$work/wrk.txt" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ok"])')
+hz=$(getconf CLK_TCK)
+echo "CPU per search: server $(( (srv1 - srv0) * 1000000 / hz / requests )) µs, PostgreSQL $(( (pg1 - pg0) * 1000000 / hz / requests )) µs ($requests requests)"
 echo "machine busy during the measurement: $(( 100 * ((cpu1 - cpu0) - (idle1 - idle0)) / (cpu1 - cpu0) )) % of both cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+log "plan of the main query (filter, then the first 101 runs by m2 descending):"
+psql "$database_uri" -v experiment="$experiment" <<'SQL' | grep -E 'Limit|Sort|Scan|Loop|Join|Memoize|Execution|Planning Time|Buffers: shared' | head -24 >&2
+EXPLAIN (ANALYZE, BUFFERS)
+SELECT l.run_key, r.run_uuid, l.value, r.start_time FROM latest_metrics l JOIN runs r ON r.run_key = l.run_key
+WHERE r.lifecycle_stage = 'active'
+AND EXISTS (SELECT 1 FROM latest_metrics m WHERE m.run_key = r.run_key AND m.key = 'm1' AND m.is_nan = 0 AND m.value > 0.5)
+AND EXISTS (SELECT 1 FROM params x WHERE x.run_key = r.run_key AND x.key = 'p1' AND x.value = 'a')
+AND l.experiment_id = :experiment AND l.key = 'm2' AND l.is_nan = 0
+ORDER BY l.value DESC, r.start_time DESC NULLS LAST, r.run_uuid ASC LIMIT 101;
+SQL

@@ -33,8 +33,8 @@ CREATE TEMP TABLE seeded_points ON COMMIT DROP AS
 SELECT run_key, 'm' || k AS key, start_time + 500 AS timestamp, (ARRAY[m1, m2, m3, m4, m5])[k] AS value
 FROM seeded_keys, generate_series(1, 5) k;
 INSERT INTO metrics (run_key, key, step, timestamp, value, is_nan) SELECT run_key, key, 0, timestamp, value, 0 FROM seeded_points;
-INSERT INTO latest_metrics (run_key, key, value, is_nan, timestamp, step, min_value, max_value, value_count)
-SELECT run_key, key, value, 0, timestamp, 0, value, value, 1 FROM seeded_points;
+INSERT INTO latest_metrics (run_key, key, value, is_nan, timestamp, step, min_value, max_value, value_count, experiment_id)
+SELECT run_key, key, value, 0, timestamp, 0, value, value, 1, :experiment FROM seeded_points;
 
 INSERT INTO run_keys (experiment_id, kind, key)
 SELECT :experiment, kind, key FROM (VALUES ('param', 'p1'), ('param', 'p2'), ('param', 'p3'), ('param', 'p4'), ('param', 'p5'),

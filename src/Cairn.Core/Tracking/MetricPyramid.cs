@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Cairn.Core.Tracking;
 
 /// <summary>A stored metric point as the pyramid keeps it (NaN values are never kept here).</summary>
@@ -36,22 +38,51 @@ public static class MetricPyramid
     /// <summary>Bucket sizes are 2^shift steps: 64, 1,024, 16,384 … 2^30.</summary>
     public static readonly IReadOnlyList<int> Shifts = [6, 10, 14, 18, 22, 26, 30];
 
+    private static readonly int[] ShiftLevels = [.. Shifts];
+
     /// <summary>The cells a batch of new points adds to, folded per key, level and bucket, in key/level/bucket order.</summary>
     public static List<MetricStepBucket> Fold(IEnumerable<(string Key, long Step, long Timestamp, double Value, bool IsNan)> points)
     {
-        var cells = new Dictionary<(string, int, long), MetricStepBucket>();
+        // One mutable accumulator per cell, folded with the same rules as MetricStepBucket.Merge: a batch of 1,000
+        // points touches 7,000 cells, and a record per point and level made log-batch allocate megabytes per request.
+        var cells = new Dictionary<(string, int, long), CellFold>();
         foreach (var (key, step, timestamp, value, isNan) in points)
         {
             StepPoint? point = isNan ? null : new StepPoint(step, timestamp, value);
-            foreach (var shift in Shifts)
+            foreach (var shift in ShiftLevels)
             {
-                var cell = new MetricStepBucket(key, shift, step >> shift, 1, isNan ? 0 : 1, point, point, point, point);
-                var id = (key, shift, step >> shift);
-                cells[id] = cells.TryGetValue(id, out var existing) ? existing.Merge(cell) : cell;
+                ref var cell = ref CollectionsMarshal.GetValueRefOrAddDefault(cells, (key, shift, step >> shift), out var exists);
+                if (!exists)
+                {
+                    cell = new CellFold { Min = point, Max = point, First = point, Last = point };
+                }
+                else
+                {
+                    cell.Min = Lower(cell.Min, point);
+                    cell.Max = Higher(cell.Max, point);
+                    cell.First = Earlier(cell.First, point);
+                    cell.Last = Later(cell.Last, point);
+                }
+
+                cell.PointCount++;
+                cell.ValueCount += isNan ? 0 : 1;
             }
         }
 
-        return [.. cells.Values.OrderBy(c => c.Key, StringComparer.Ordinal).ThenBy(c => c.Shift).ThenBy(c => c.Bucket)];
+        return [.. cells
+            .OrderBy(c => c.Key.Item1, StringComparer.Ordinal).ThenBy(c => c.Key.Item2).ThenBy(c => c.Key.Item3)
+            .Select(c => new MetricStepBucket(c.Key.Item1, c.Key.Item2, c.Key.Item3, c.Value.PointCount, c.Value.ValueCount,
+                c.Value.Min, c.Value.Max, c.Value.First, c.Value.Last))];
+    }
+
+    private struct CellFold
+    {
+        public long PointCount;
+        public long ValueCount;
+        public StepPoint? Min;
+        public StepPoint? Max;
+        public StepPoint? First;
+        public StepPoint? Last;
     }
 
     internal static StepPoint? Lower(StepPoint? a, StepPoint? b) =>

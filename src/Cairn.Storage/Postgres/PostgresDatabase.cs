@@ -100,7 +100,9 @@ public sealed class PostgresDatabase : IAsyncDisposable, ISqlReadSource
                 await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
                 try
                 {
-                    var result = await work(new PostgresWrite(connection, transaction, cancellationToken));
+                    var write = new PostgresWrite(connection, transaction, cancellationToken);
+                    var result = await work(write);
+                    await write.FlushAsync();
                     committing = true;
                     await transaction.CommitAsync(cancellationToken);
                     return result;

@@ -17,7 +17,8 @@ internal static class PostgresMetricWriter
 
     public static async Task InsertAsync(PostgresWrite write, long runKey, long experimentId, IReadOnlyList<Metric> metrics)
     {
-        // Points repeated inside the batch are one row, as the primary key would make them.
+        // Points repeated inside the batch are one row, as the primary key would make them. In primary-key order, the
+        // COPY's index inserts land next to each other instead of jumping between the keys of every step.
         var points = new List<StoredPoint>(metrics.Count);
         var seen = new HashSet<StoredPoint>(metrics.Count);
         foreach (var metric in metrics)
@@ -30,19 +31,23 @@ internal static class PostgresMetricWriter
             }
         }
 
+        points.Sort(StoredPoint.KeyOrder);
+
         var inserted = await write.TryInSavepointAsync(PostgresErrorCodes.UniqueViolation, () => CopyAsync(write, runKey, points))
             ? points
             : await InsertNewAsync(write, runKey, points);
         if (inserted.Count > 0)
         {
-            await UpsertPyramidAsync(write, runKey, inserted);
-            await UpsertSummariesAsync(write, runKey, experimentId, inserted);
+            // Nothing in the write reads these back: they go to the server together, just before the commit.
+            DeferPyramid(write, runKey, inserted);
+            DeferSummaries(write, runKey, experimentId, inserted);
         }
     }
 
     private static async Task CopyAsync(PostgresWrite write, long runKey, List<StoredPoint> points)
     {
         var cancel = write.CancellationToken;
+        await write.FlushAsync();
         await using var importer = await write.Connection.BeginBinaryImportAsync(Copy, cancel);
         foreach (var point in points)
         {
@@ -70,12 +75,12 @@ internal static class PostgresMetricWriter
             ("timestamps", points.Select(p => p.Timestamp).ToArray()), ("values", points.Select(p => p.Value).ToArray()),
             ("nans", points.Select(p => p.IsNan).ToArray()));
 
-    private static async Task UpsertSummariesAsync(PostgresWrite write, long runKey, long experimentId, List<StoredPoint> inserted)
+    private static void DeferSummaries(PostgresWrite write, long runKey, long experimentId, List<StoredPoint> inserted)
     {
         // Sorted keys keep concurrent writers to one run locking summary rows in the same order (no deadlocks).
         var summaries = StoredMetrics.Summarise(inserted.Select(p => (p.Key, p.Step, p.Timestamp, p.Value, p.IsNan)))
             .OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
-        await write.ExecuteAsync("""
+        write.Defer("""
             INSERT INTO latest_metrics AS l (run_key, key, value, is_nan, timestamp, step, min_value, max_value, value_count, experiment_id)
             SELECT @run, k, v, n, t, s, mn, mx, c, @experiment
             FROM unnest(@keys::text[], @values::float8[], @nans::bigint[], @timestamps::bigint[], @steps::bigint[], @mins::float8[], @maxes::float8[], @counts::bigint[])
@@ -102,22 +107,23 @@ internal static class PostgresMetricWriter
 
         // The run's and the experiment's activity, for lists that must not scan metrics. The experiment row is
         // updated last, so its lock is held only until the commit that follows.
-        await write.ExecuteAsync("""
-            UPDATE runs SET latest_step = GREATEST(latest_step, @step), latest_metric_time = GREATEST(latest_metric_time, @ts) WHERE run_key = @run;
+        var maxTimestamp = summaries.Max(s => s.Value.MaxTimestamp);
+        write.Defer("UPDATE runs SET latest_step = GREATEST(latest_step, @step), latest_metric_time = GREATEST(latest_metric_time, @ts) WHERE run_key = @run",
+            ("step", summaries.Max(s => s.Value.Step)), ("ts", maxTimestamp), ("run", runKey));
+        write.Defer("""
             UPDATE experiments SET last_activity_time = @ts
             WHERE experiment_id = @experiment AND (last_activity_time IS NULL OR last_activity_time < @ts)
-            """,
-            ("step", summaries.Max(s => s.Value.Step)), ("ts", summaries.Max(s => s.Value.MaxTimestamp)), ("run", runKey), ("experiment", experimentId));
+            """, ("ts", maxTimestamp), ("experiment", experimentId));
     }
 
     /// <summary>
     /// Folds the inserted points into the metric's write-time pyramid in one statement. Cells come sorted by key, level
     /// and bucket, so concurrent writers to one run lock them in the same order.
     /// </summary>
-    private static async Task UpsertPyramidAsync(PostgresWrite write, long runKey, List<StoredPoint> inserted)
+    private static void DeferPyramid(PostgresWrite write, long runKey, List<StoredPoint> inserted)
     {
         var cells = MetricPyramid.Fold(inserted.Select(p => (p.Key, p.Step, p.Timestamp, p.Value, p.IsNan != 0)));
-        await write.ExecuteAsync($"""
+        write.Defer($"""
             INSERT INTO metric_buckets AS b ({MetricBucketSql.Columns})
             SELECT @run, k, sh, bu, pc, vc, mn, mns, mnt, mx, mxs, mxt, fv, fs, ft, lv, ls, lt
             FROM unnest(@keys::text[], @shifts::int[], @buckets::bigint[], @points::bigint[], @values::bigint[],
@@ -147,5 +153,13 @@ internal static class PostgresMetricWriter
     }
 
     /// <summary>A point as the metrics table holds it (NaN as value 0 with <c>is_nan = 1</c>).</summary>
-    private readonly record struct StoredPoint(string Key, long Step, long Timestamp, double Value, long IsNan);
+    private readonly record struct StoredPoint(string Key, long Step, long Timestamp, double Value, long IsNan)
+    {
+        /// <summary>The primary key's order after the run (keys bytewise as the "C" collation, close enough for locality).</summary>
+        public static readonly Comparison<StoredPoint> KeyOrder = (a, b) =>
+        {
+            var order = string.CompareOrdinal(a.Key, b.Key);
+            return order != 0 ? order : a.Step != b.Step ? a.Step.CompareTo(b.Step) : a.Timestamp.CompareTo(b.Timestamp);
+        };
+    }
 }

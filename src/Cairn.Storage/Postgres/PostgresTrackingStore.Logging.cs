@@ -31,18 +31,18 @@ public sealed partial class PostgresTrackingStore
                 await InsertModelMetricAsync(write, id, modelMetric);
             }
 
-            await RecordKeysAsync(write, run.ExperimentId, RunKeys.Of(batch));
+            RecordKeys(write, run.ExperimentId, RunKeys.Of(batch));
         }, cancellationToken);
 
-    /// <summary>Adds keys to the experiment's catalogue (the runs table's column chooser) in one statement.</summary>
-    private static async Task RecordKeysAsync(PostgresWrite write, ExperimentId experiment, List<(string Kind, string Key)> keys)
+    /// <summary>Adds keys to the experiment's catalogue (the runs table's column chooser) in one statement, sent with the commit.</summary>
+    private static void RecordKeys(PostgresWrite write, ExperimentId experiment, List<(string Kind, string Key)> keys)
     {
         if (keys.Count == 0)
         {
             return;
         }
 
-        await write.ExecuteAsync("""
+        write.Defer("""
             INSERT INTO run_keys (experiment_id, kind, key) SELECT @experiment, k, v FROM unnest(@kinds::text[], @keys::text[]) AS x(k, v)
             ON CONFLICT DO NOTHING
             """, ("experiment", experiment.Value), ("kinds", keys.Select(k => k.Kind).ToArray()), ("keys", keys.Select(k => k.Key).ToArray()));

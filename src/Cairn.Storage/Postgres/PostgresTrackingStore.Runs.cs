@@ -30,7 +30,7 @@ public sealed partial class PostgresTrackingStore
             }
 
             await UpsertTagsAsync(write, runKey, tags);
-            await RecordKeysAsync(write, run.ExperimentId, RunKeys.Of(new LogBatch([], [], tags)));
+            RecordKeys(write, run.ExperimentId, RunKeys.Of(new LogBatch([], [], tags)));
             var info = new RunInfo(id, run.ExperimentId, run.RunName, run.UserId, RunStatus.Running, run.StartTime, null, artifactUri, LifecycleStage.Active);
             return new Run(info, new RunData([], [], tags), []);
         }, cancellationToken);

@@ -7,8 +7,8 @@ namespace Cairn.Storage.Sql;
 
 /// <summary>
 /// Runs paged by key for the web UI's runs table. A sort by one metric's latest value in one experiment reads the
-/// <c>latest_metrics_sorted</c> index in order (real values, then NaN, then the runs without the metric), so the first
-/// and every later page cost the same whatever the number of runs; the default order walks <c>runs_by_experiment</c>.
+/// <c>latest_metrics_sorted</c> index in order (see TrackingReads.MetricOrder.cs), so the first and every later page
+/// cost the same whatever the number of runs; the default order walks <c>runs_by_experiment</c>.
 /// </summary>
 internal sealed partial class TrackingReads
 {
@@ -19,7 +19,7 @@ internal sealed partial class TrackingReads
             return new Page<Run>([], null);
         }
 
-        if (query.ExperimentIds.Count == 1 && query.OrderBy is [{ Entity: FilterEntity.Metric, Aggregate: MetricAggregate.Last } term])
+        if (IsMetricOrdered(query, out var term))
         {
             return await ByMetricAsync(query, term, RunCursor.Decode(after, RunCursor.Metric), cancellationToken);
         }
@@ -37,63 +37,12 @@ internal sealed partial class TrackingReads
     private Task<Page<Run>> ByMetricAsync(RunQuery query, OrderTerm term, RunCursor? cursor, CancellationToken cancellationToken) =>
         source.ReadAsync(async (connection, transaction) =>
         {
-            var wanted = query.MaxResults + 1;
-            var rows = new List<(long RunKey, string RunUuid, int Phase, double Value, long? StartTime)>();
-            for (var phase = cursor?.Phase ?? 0; phase <= 2 && rows.Count < wanted; phase++)
-            {
-                var stretch = phase;
-                var from = cursor is not null && cursor.Phase == phase ? cursor : null;
-                var parameters = new SqlParameters();
-                var sql = MetricPhaseSql(query, term, phase, from, wanted - rows.Count, parameters);
-                rows.AddRange(await SqlReads.ListAsync(connection, transaction, sql, parameters,
-                    reader => (reader.GetInt64(0), reader.GetString(1), stretch, reader.GetDouble(2), reader.IsDBNull(3) ? (long?)null : reader.GetInt64(3)), cancellationToken));
-            }
-
+            var rows = await MetricOrderedAsync(connection, transaction, query, term, cursor, query.MaxResults + 1, MetricTies.ByRunKey, cancellationToken);
             var runs = await LoadInOrderAsync(connection, transaction, rows.Take(query.MaxResults).Select(r => (r.RunKey, r.RunUuid)).ToList(), cancellationToken);
             var last = rows.Count > query.MaxResults ? rows[query.MaxResults - 1] : default;
             var next = last.Phase == 2 ? RunCursor.ForMissingMetric(last.StartTime, last.RunUuid) : RunCursor.ForMetric(last.Phase, last.Value, last.RunKey);
             return new Page<Run>(runs, rows.Count > query.MaxResults ? next.Encode() : null);
         }, cancellationToken);
-
-    /// <summary>One stretch of a metric sort: 0 real values in the asked direction, 1 NaN, 2 runs without the metric.</summary>
-    private string MetricPhaseSql(RunQuery query, OrderTerm term, int phase, RunCursor? from, int limit, SqlParameters parameters)
-    {
-        var experiment = parameters.Add(query.ExperimentIds[0].Value);
-        var key = parameters.Add(term.Key);
-        // The value stretches name the experiment on the summary rows only, so the planner walks the sorted index.
-        var where = new List<string> { ExperimentSearchSql.ViewTypeCondition("r.lifecycle_stage", query.ViewType) };
-        where.AddRange(query.Filter.Select(f => RunSearchSql.Condition(f, Dialect, parameters)));
-        var take = limit.ToString(CultureInfo.InvariantCulture);
-        if (phase == 2)
-        {
-            // Runs without the metric follow the default order (start time descending, then run id), on runs_by_experiment.
-            where.Add("r.experiment_id = " + experiment);
-            where.Add($"NOT EXISTS (SELECT 1 FROM latest_metrics m WHERE m.run_key = r.run_key AND m.key = {key})");
-            if (from is not null)
-            {
-                where.Add(StartedAfter(from, parameters));
-            }
-
-            return $"""
-                SELECT r.run_key, r.run_uuid, 0.0, r.start_time FROM runs r WHERE {string.Join(" AND ", where)}
-                ORDER BY r.start_time {Dialect.Direction(false)}, r.run_uuid ASC LIMIT {take}
-                """;
-        }
-
-        where.Add($"l.experiment_id = {experiment} AND l.key = {key} AND l.is_nan = {phase}");
-        var direction = phase == 0 ? Dialect.Direction(term.Ascending) : "ASC";
-        if (from is not null)
-        {
-            var after = phase == 0 && !term.Ascending ? "<" : ">";
-            where.Add($"(l.value, l.run_key) {after} ({parameters.Add(from.Value)}, {parameters.Add(from.RunKey)})");
-        }
-
-        return $"""
-            SELECT l.run_key, r.run_uuid, l.value, r.start_time FROM latest_metrics l JOIN runs r ON r.run_key = l.run_key
-            WHERE {string.Join(" AND ", where)}
-            ORDER BY l.value {direction}, l.run_key {direction} LIMIT {take}
-            """;
-    }
 
     private Task<Page<Run>> ByStartAsync(RunQuery query, RunCursor? cursor, CancellationToken cancellationToken) =>
         source.ReadAsync(async (connection, transaction) =>

@@ -54,6 +54,11 @@ internal sealed partial class TrackingReads(ISqlReadSource source)
             return new Page<Run>([], null);
         }
 
+        if (IsMetricOrdered(query, out var term))
+        {
+            return await SearchByMetricAsync(query, term, cancellationToken);
+        }
+
         var parameters = new SqlParameters();
         var sql = RunSearchSql.Build(query, Dialect, parameters);
         var runs = await source.ReadAsync((connection, transaction) =>

@@ -102,6 +102,40 @@ public abstract class KeysetPagingContract<TBackend>(TBackend backend) : IClassF
         Assert.All(walked, r => Assert.Equal("1", r.Data.Params.Single(p => p.Key == "group").Value));
     }
 
+    /// <summary>
+    /// The MLflow search ordered by one metric reads the sorted index; with start time named as a second order term it
+    /// takes the general query, which must give the same order (ties by start time, then run id) on every offset page.
+    /// </summary>
+    [Theory]
+    [InlineData(true, 1, null)]
+    [InlineData(false, 4, null)]
+    [InlineData(false, 100, null)]
+    [InlineData(true, 3, "params.group != '1'")]
+    [InlineData(false, 2, "metrics.loss >= 0.25")]
+    public async Task Issue4_SearchOrderedByMetric_MatchesTheGeneralQuery(bool ascending, int pageSize, string? filter)
+    {
+        var id = await SeedAsync();
+        var byMetric = new RunQuery([id], RunSearch.ParseFilter(filter), [new OrderTerm(FilterEntity.Metric, "loss", ascending)], ViewType.ActiveOnly, pageSize, 0);
+        var general = byMetric with { OrderBy = [.. byMetric.OrderBy, new OrderTerm(FilterEntity.Attribute, "start_time", false)] };
+
+        var paged = new List<Run>();
+        string? token = null;
+        do
+        {
+            var page = await _store.SearchRunsAsync(byMetric with { Offset = PageToken.Decode(token) }, Cancel);
+            Assert.True(page.Items.Count <= pageSize);
+            paged.AddRange(page.Items);
+            token = page.NextPageToken;
+        }
+        while (token is not null);
+        var expected = await SearchAllAsync(general);
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.Select(r => r.Info.RunId), paged.Select(r => r.Info.RunId));
+        Assert.Equal(Describe(expected), Describe(paged));
+        Assert.Equal(expected.Select(r => r.Data.Params.Count), paged.Select(r => r.Data.Params.Count));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
