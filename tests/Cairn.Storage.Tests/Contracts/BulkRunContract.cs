@@ -213,6 +213,36 @@ public abstract class BulkRunContract<TBackend>(TBackend backend) : IClassFixtur
     }
 
     [Fact]
+    public async Task MovedRun_KeepsItsFilesWhenGcPurgesItsOldExperiment_AndGcPurgesThemWithTheRun()
+    {
+        var source = await ExperimentAsync();
+        var target = await ExperimentAsync();
+        var moved = await RunAsync(source);
+        var left = await RunAsync(source);
+        var store = new LocalArtifactStore(_artifactRoot);
+        foreach (var run in new[] { moved, left })
+        {
+            await store.WriteAsync(ArtifactPath.Parse($"{source}/{run}/artifacts/model.bin"), new MemoryStream(new byte[10]), Cancel);
+        }
+
+        await Service().ApplyAsync(new BulkRequest(BulkAction.Move, BulkSelection.Of([moved]), TargetExperiment: target), Cancel);
+        await backend.Tracking.DeleteExperimentAsync(source, Cancel);
+        var gc = new Cairn.Core.Maintenance.GarbageCollector(backend.Purge, store, TimeProvider.System);
+
+        await gc.CollectAsync(TimeSpan.Zero, dryRun: false, _ => { }, Cancel);
+
+        Assert.Null(await backend.Tracking.GetExperimentAsync(source, Cancel));
+        Assert.False(Directory.Exists(Path.Combine(_artifactRoot, source.ToString(), left.Value)));
+        Assert.True(File.Exists(Path.Combine(_artifactRoot, source.ToString(), moved.Value, "artifacts", "model.bin")));
+
+        await backend.Tracking.DeleteRunAsync(moved, Cancel);
+        await gc.CollectAsync(TimeSpan.Zero, dryRun: false, _ => { }, Cancel);
+
+        Assert.Null(await backend.Tracking.GetRunInfoAsync(moved, Cancel));
+        Assert.False(Directory.Exists(Path.Combine(_artifactRoot, source.ToString(), moved.Value)));
+    }
+
+    [Fact]
     public async Task Undo_AfterTheWindow_FindsNothing_AndChangesNothing()
     {
         var experiment = await ExperimentAsync();

@@ -14,9 +14,6 @@ namespace Cairn.Core.Tracking.Bulk;
 public sealed class BulkRunService(ITrackingStore tracking, IBulkRunStore store, IPurgeStore purge, IArtifactStore artifacts, BulkUndoLog undoLog,
     BulkRunOptions options)
 {
-    private const string ManagedPrefix = "mlflow-artifacts:/";
-    private const string ArtifactsSuffix = "/artifacts";
-
     public BulkRunOptions Options => options;
 
     public async Task<BulkPreview> PreviewAsync(BulkSelection selection, CancellationToken cancellationToken)
@@ -112,8 +109,10 @@ public sealed class BulkRunService(ITrackingStore tracking, IBulkRunStore store,
         return tally.Report(record.Action, isUndo: true, null, null);
     }
 
-    private async Task<long> CountAsync(BulkSelection selection, CancellationToken cancellationToken)
+    /// <summary>How many runs of the selection exist now (the runs table's "select all N matching").</summary>
+    public async Task<long> CountAsync(BulkSelection selection, CancellationToken cancellationToken)
     {
+        Validate(selection);
         if (selection.Filter is { } filter)
         {
             return await store.CountMatchingAsync(filter, cancellationToken);
@@ -194,24 +193,7 @@ public sealed class BulkRunService(ITrackingStore tracking, IBulkRunStore store,
     }
 
     /// <summary>The run's artifact folder: where its artifact URI points (a moved run keeps its files), else gc's layout.</summary>
-    public static ArtifactPath RunFolder(BulkRunRef run)
-    {
-        var uri = run.ArtifactUri;
-        if (uri.StartsWith(ManagedPrefix, StringComparison.Ordinal) && uri.EndsWith(ArtifactsSuffix, StringComparison.Ordinal)
-            && uri.Length > ManagedPrefix.Length + ArtifactsSuffix.Length)
-        {
-            try
-            {
-                return ArtifactPath.Parse(uri[ManagedPrefix.Length..^ArtifactsSuffix.Length]);
-            }
-            catch (CairnException)
-            {
-                // Not a path Cairn wrote; fall back to the layout every run is created with.
-            }
-        }
-
-        return ArtifactPath.Parse($"{run.ExperimentId}/{run.RunId}");
-    }
+    public static ArtifactPath RunFolder(BulkRunRef run) => RunArtifactFolder.Of(run.RunId, run.ExperimentId, run.ArtifactUri);
 
     private async Task<long> FolderBytesAsync(ArtifactPath folder, CancellationToken cancellationToken)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Cairn.Contracts.Mlflow;
 using Cairn.Core;
@@ -133,19 +132,4 @@ internal static class BulkRunEndpoints
         report.Action.ToString().ToLowerInvariant(), report.IsUndo, report.Matched, report.Done, report.Skipped, report.Failed,
         [.. report.Reasons.Select(r => new BulkReasonDto(r.Outcome.ToString().ToLowerInvariant(), r.Reason, r.Count, [.. r.Examples.Select(e => e.Value)]))],
         report.UndoToken, report.UndoUntil?.ToUnixTimeMilliseconds());
-
-    /// <summary>A byte count for people: "18 GB", "512 KB".</summary>
-    public static string Bytes(long bytes)
-    {
-        string[] units = ["bytes", "KB", "MB", "GB", "TB"];
-        double value = bytes;
-        var unit = 0;
-        while (value >= 1000 && unit < units.Length - 1)
-        {
-            value /= 1000;
-            unit++;
-        }
-
-        return unit == 0 ? $"{bytes} bytes" : value.ToString(value < 10 ? "0.#" : "0", CultureInfo.InvariantCulture) + " " + units[unit];
-    }
 }
