@@ -39,7 +39,7 @@ public class BulkRunApiTests(CairnServer server) : IClassFixture<CairnServer>
         Assert.Equal(1, await ActiveRunsAsync(experiment));
 
         var token = applied.Json["undo_token"]!.GetValue<string>();
-        Assert.True(applied.Json["undo_until"]!.GetValue<long>() > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1_000);
+        Assert.True(applied.Json["undo_until"]!.GetValue<long>() > TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() - 1_000);
         var undone = await _client.PostAsync("runs/bulk/undo", new { undo_token = token }, Cairn);
 
         Assert.Equal(HttpStatusCode.OK, undone.Status);
