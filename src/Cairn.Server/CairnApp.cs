@@ -33,6 +33,7 @@ public static class CairnApp
         });
 
         builder.AddStorage();
+        builder.AddBulkRuns();
         builder.AddUi();
         builder.Services.AddSingleton<MlflowErrorFilter>();
         builder.Services.AddSingleton<ProblemErrorFilter>();
@@ -47,6 +48,7 @@ public static class CairnApp
         app.MapHealthEndpoints();         // /health, /version
         app.MapTrackingEndpoints();       // /api/2.0/mlflow/*, /ajax-api/2.0/mlflow/*
         app.MapCairnTrackingExtensions(); // /api/2.0/cairn/metrics/get-history-downsampled
+        app.MapBulkRunEndpoints();        // /api/2.0/cairn/runs/bulk/{preview,apply,undo}, /api/2.0/cairn/runs/export-csv
         app.MapRegistryEndpoints();       // registered-models/*, model-versions/* under the same prefixes
         app.MapGovernanceEndpoints();     // /api/v1/registry: audit trail, approvals
         app.MapWebhookEndpoints();        // /api/v1/registry/webhooks

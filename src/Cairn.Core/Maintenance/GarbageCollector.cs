@@ -38,7 +38,7 @@ public sealed class GarbageCollector(IPurgeStore purge, IArtifactStore artifacts
         foreach (var run in await purge.ListDeletedRunsAsync(cutoff, cancellationToken))
         {
             var item = new GarbageItem(GarbageKind.Run, run.RunId.Value, $"run {run.RunId} (experiment {run.ExperimentId}, deleted {run.DeletedAt:u})");
-            if (dryRun || await PurgeAsync(ArtifactPath.Parse($"{run.ExperimentId}/{run.RunId}"), () => purge.PurgeRunAsync(run.RunId, cancellationToken), cancellationToken))
+            if (dryRun || await PurgeAsync(RunArtifactFolder.Of(run.RunId, run.ExperimentId, run.ArtifactUri), () => purge.PurgeRunAsync(run.RunId, cancellationToken), cancellationToken))
             {
                 removed.Add(item);
                 report(item);
@@ -49,8 +49,7 @@ public sealed class GarbageCollector(IPurgeStore purge, IArtifactStore artifacts
         {
             var item = new GarbageItem(GarbageKind.Experiment, experiment.ExperimentId.ToString(),
                 $"experiment {experiment.ExperimentId} '{experiment.Name}' (deleted {experiment.DeletedAt:u})");
-            if (dryRun || await PurgeAsync(ArtifactPath.Parse(experiment.ExperimentId.ToString()),
-                    () => purge.PurgeExperimentAsync(experiment.ExperimentId, cancellationToken), cancellationToken))
+            if (dryRun || await PurgeExperimentAsync(experiment.ExperimentId, cancellationToken))
             {
                 removed.Add(item);
                 report(item);
@@ -77,6 +76,27 @@ public sealed class GarbageCollector(IPurgeStore purge, IArtifactStore artifacts
     {
         await artifacts.DeleteAsync(artifactFolder, cancellationToken);
         return await purgeMetadata();
+    }
+
+    /// <summary>The experiment's folder goes, except the folders of runs moved out of it, which now belong elsewhere.</summary>
+    private async Task<bool> PurgeExperimentAsync(Tracking.ExperimentId id, CancellationToken cancellationToken)
+    {
+        var folder = ArtifactPath.Parse(id.ToString());
+        var kept = await purge.ListRunFoldersKeptUnderAsync(id, cancellationToken);
+        if (kept.Count == 0)
+        {
+            return await PurgeAsync(folder, () => purge.PurgeExperimentAsync(id, cancellationToken), cancellationToken);
+        }
+
+        foreach (var entry in await artifacts.ListAsync(folder, cancellationToken))
+        {
+            if (!kept.Contains(entry.Name))
+            {
+                await artifacts.DeleteAsync(folder.Combine(entry.Name), cancellationToken);
+            }
+        }
+
+        return await purge.PurgeExperimentAsync(id, cancellationToken);
     }
 
     private async Task<List<ArtifactPath>> UnusedModelFoldersAsync(DateTimeOffset writtenBefore, CancellationToken cancellationToken)

@@ -2,7 +2,8 @@ using Cairn.Core.Tracking;
 
 namespace Cairn.Core.Maintenance;
 
-public sealed record DeletedRun(RunId RunId, ExperimentId ExperimentId, DateTimeOffset DeletedAt);
+/// <summary>A deleted run; its artifact URI names its folder, which a run moved between experiments keeps.</summary>
+public sealed record DeletedRun(RunId RunId, ExperimentId ExperimentId, DateTimeOffset DeletedAt, string? ArtifactUri = null);
 
 public sealed record DeletedExperiment(ExperimentId ExperimentId, string Name, DateTimeOffset DeletedAt);
 
@@ -18,6 +19,12 @@ public interface IPurgeStore
 
     /// <summary>Storage locations (<c>mlflow-artifacts:/models/…</c>) of every model version not deleted.</summary>
     Task<IReadOnlySet<string>> ListModelVersionLocationsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ids of runs now in other experiments whose files are still under this experiment's folder (they were moved out
+    /// of it): purging the experiment must leave their folders alone.
+    /// </summary>
+    Task<IReadOnlySet<string>> ListRunFoldersKeptUnderAsync(ExperimentId id, CancellationToken cancellationToken);
 
     /// <summary>Removes a run and everything it owns; false when it is gone or no longer deleted (restored meanwhile).</summary>
     Task<bool> PurgeRunAsync(RunId id, CancellationToken cancellationToken);

@@ -1,6 +1,8 @@
 using Cairn.Core.Artifacts;
+using Cairn.Core.Maintenance;
 using Cairn.Core.Registry;
 using Cairn.Core.Tracking;
+using Cairn.Core.Tracking.Bulk;
 using Cairn.Storage;
 using Cairn.Storage.Postgres;
 using Cairn.Storage.Sqlite;
@@ -47,6 +49,8 @@ public static class StorageExtensions
         services.AddSingleton<IModelRegistryStore, SqliteRegistryStore>();
         services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
         services.AddSingleton<ILoggedModelStore, SqliteLoggedModelStore>();
+        services.AddSingleton<IBulkRunStore, SqliteBulkRunStore>();
+        services.AddSingleton<IPurgeStore, SqlitePurgeStore>();
         services.AddSingleton<PrepareStorage>(s => s.GetRequiredService<SqliteTrackingStore>().EnsureDefaultExperimentAsync);
     }
 
@@ -58,6 +62,8 @@ public static class StorageExtensions
         services.AddSingleton<IModelRegistryStore, PostgresRegistryStore>();
         services.AddSingleton<IWebhookStore, PostgresWebhookStore>();
         services.AddSingleton<ILoggedModelStore, PostgresLoggedModelStore>();
+        services.AddSingleton<IBulkRunStore, PostgresBulkRunStore>();
+        services.AddSingleton<IPurgeStore, PostgresPurgeStore>();
         services.AddSingleton<PrepareStorage>(s => s.GetRequiredService<PostgresTrackingStore>().EnsureDefaultExperimentAsync);
     }
 

@@ -20,6 +20,9 @@ public sealed class PostgresPurgeStore(PostgresDatabase database) : IPurgeStore
     public Task<IReadOnlySet<string>> ListModelVersionLocationsAsync(CancellationToken cancellationToken) =>
         PurgeSql.ListModelVersionLocationsAsync(database, cancellationToken);
 
+    public Task<IReadOnlySet<string>> ListRunFoldersKeptUnderAsync(ExperimentId id, CancellationToken cancellationToken) =>
+        PurgeSql.ListRunFoldersKeptUnderAsync(database, id, cancellationToken);
+
     public Task<bool> PurgeRunAsync(RunId id, CancellationToken cancellationToken) =>
         database.WriteAsync(async write =>
         {

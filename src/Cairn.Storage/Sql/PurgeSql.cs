@@ -42,12 +42,12 @@ internal static class PurgeSql
 
     public static Task<IReadOnlyList<DeletedRun>> ListDeletedRunsAsync(ISqlReadSource source, DateTimeOffset deletedBefore, CancellationToken cancellationToken) =>
         source.ReadAsync<IReadOnlyList<DeletedRun>>(async (connection, transaction) => await SqlReads.ListAsync(connection, transaction, """
-            SELECT run_uuid, experiment_id, deleted_time FROM runs
+            SELECT run_uuid, experiment_id, deleted_time, artifact_uri FROM runs
             WHERE lifecycle_stage = 'deleted' AND COALESCE(deleted_time, 0) <= @p0
             ORDER BY deleted_time, run_uuid
             """, SqlParameters.Of(deletedBefore.ToUnixTimeMilliseconds()),
             reader => new DeletedRun(new RunId(reader.GetString(0)), new ExperimentId(reader.GetInt64(1)),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetNullableInt64(2) ?? 0)), cancellationToken), cancellationToken);
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetNullableInt64(2) ?? 0), reader.GetString(3)), cancellationToken), cancellationToken);
 
     public static Task<IReadOnlyList<DeletedExperiment>> ListDeletedExperimentsAsync(ISqlReadSource source, DateTimeOffset deletedBefore,
         CancellationToken cancellationToken) =>
@@ -58,6 +58,15 @@ internal static class PurgeSql
             """, SqlParameters.Of(deletedBefore.ToUnixTimeMilliseconds()),
             reader => new DeletedExperiment(new ExperimentId(reader.GetInt64(0)), reader.GetString(1),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))), cancellationToken), cancellationToken);
+
+    public static Task<IReadOnlySet<string>> ListRunFoldersKeptUnderAsync(ISqlReadSource source, ExperimentId id, CancellationToken cancellationToken)
+    {
+        var parameters = new SqlParameters();
+        var sql = $"SELECT run_uuid FROM runs WHERE artifact_uri LIKE {parameters.Add($"mlflow-artifacts:/{id}/%")} AND experiment_id <> {parameters.Add(id.Value)}";
+        return source.ReadAsync<IReadOnlySet<string>>(async (connection, transaction) =>
+            (await SqlReads.ListAsync(connection, transaction, sql, parameters, reader => reader.GetString(0), cancellationToken)).ToHashSet(StringComparer.Ordinal),
+            cancellationToken);
+    }
 
     public static Task<IReadOnlySet<string>> ListModelVersionLocationsAsync(ISqlReadSource source, CancellationToken cancellationToken) =>
         source.ReadAsync<IReadOnlySet<string>>(async (connection, transaction) =>

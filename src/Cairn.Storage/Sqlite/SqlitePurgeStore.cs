@@ -19,6 +19,9 @@ public sealed class SqlitePurgeStore(SqliteDatabase database) : IPurgeStore
     public Task<IReadOnlySet<string>> ListModelVersionLocationsAsync(CancellationToken cancellationToken) =>
         PurgeSql.ListModelVersionLocationsAsync(database, cancellationToken);
 
+    public Task<IReadOnlySet<string>> ListRunFoldersKeptUnderAsync(ExperimentId id, CancellationToken cancellationToken) =>
+        PurgeSql.ListRunFoldersKeptUnderAsync(database, id, cancellationToken);
+
     public Task<bool> PurgeRunAsync(RunId id, CancellationToken cancellationToken) =>
         database.Writer.ExecuteAsync(context =>
         {

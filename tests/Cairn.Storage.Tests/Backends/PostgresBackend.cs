@@ -24,6 +24,7 @@ public sealed class PostgresBackend : StoreBackend
         Webhooks = new PostgresWebhookStore(_database, TimeProvider.System);
         LoggedModels = new PostgresLoggedModelStore(_database, TimeProvider.System);
         Purge = new PostgresPurgeStore(_database);
+        Bulk = new PostgresBulkRunStore(_database, TimeProvider.System);
         Reads = _database;
     }
 

@@ -20,6 +20,7 @@ public sealed class SqliteBackend : StoreBackend
         Webhooks = new SqliteWebhookStore(_database, TimeProvider.System);
         LoggedModels = new SqliteLoggedModelStore(_database, TimeProvider.System);
         Purge = new SqlitePurgeStore(_database);
+        Bulk = new SqliteBulkRunStore(_database, TimeProvider.System);
         Reads = _database;
     }
 

@@ -1,6 +1,7 @@
 using Cairn.Core.Maintenance;
 using Cairn.Core.Registry;
 using Cairn.Core.Tracking;
+using Cairn.Core.Tracking.Bulk;
 using Cairn.Storage.Sql;
 
 namespace Cairn.Storage.Tests.Backends;
@@ -20,6 +21,8 @@ public abstract class StoreBackend : IAsyncLifetime
     public ILoggedModelStore LoggedModels { get; protected set; } = null!;
 
     public IPurgeStore Purge { get; protected set; } = null!;
+
+    public IBulkRunStore Bulk { get; protected set; } = null!;
 
     /// <summary>Direct reads, for checks on what was stored beyond what the ports return.</summary>
     internal ISqlReadSource Reads { get; set; } = null!;
