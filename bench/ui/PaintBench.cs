@@ -20,7 +20,7 @@ internal sealed class PaintBench(IPlaywright playwright, IBrowser browser, Uri a
         () => {
             const n = performance.getEntriesByType('navigation')[0];
             const fcp = performance.getEntriesByName('first-contentful-paint')[0];
-            const script = performance.getEntriesByType('resource').find(r => r.name.endsWith('blazor.web.js'));
+            const script = performance.getEntriesByType('resource').find(r => r.name.includes('/_framework/blazor.web.js'));
             return [n.responseStart, n.responseEnd, n.domContentLoadedEventEnd, n.loadEventEnd, fcp ? fcp.startTime : -1,
                 script ? script.transferSize : -1];
         }
