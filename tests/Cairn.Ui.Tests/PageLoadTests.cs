@@ -139,4 +139,23 @@ public sealed partial class PageLoadTests(UiServer ui) : IClassFixture<UiServer>
         await Expect(page.Locator("tr[data-model]")).ToHaveCountAsync(1);
         await Expect(page.Locator($"tr[data-model='{prefix}-c']")).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task ModelList_WhoseStateIsLargerThanOneSignalRMessage_StillTurnsInteractive()
+    {
+        // 40 models with 1,000-character descriptions: what prerendering hands to the circuit is over 40 KB.
+        var prefix = Seed.Unique("large");
+        var description = new string('d', 1_000);
+        for (var i = 0; i < 40; i++)
+        {
+            await ui.Client.OkAsync("registered-models/create", new { name = $"{prefix}-{i:00}", description });
+        }
+
+        var page = await ui.Browser.NewPageAsync();
+        await Browser.OpenAsync(page, ui.Url($"/models?q={prefix}"));
+        await Expect(page.Locator("tr[data-model]")).ToHaveCountAsync(40);
+        await page.GetByLabel("Search models by name").FillAsync($"{prefix}-07");
+        await page.GetByLabel("Search models by name").PressAsync("Enter");
+        await Expect(page.Locator("tr[data-model]")).ToHaveCountAsync(1);
+    }
 }

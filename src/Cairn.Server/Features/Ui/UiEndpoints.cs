@@ -16,7 +16,10 @@ public static class UiEndpoints
 
     public static WebApplicationBuilder AddUi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // A page hands what it read while prerendering to its circuit ([PersistentState]) in the circuit's first message;
+        // the model list at 1,000 rows is a few hundred kilobytes, past SignalR's 32 KB default.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(options => options.MaximumReceiveMessageSize = 1024 * 1024);
 
         // Blazor protects its prerendered state with keys that only this process needs (a circuit stays on the server
         // that started it), so nothing is written to the user's profile.
