@@ -1,6 +1,6 @@
 // Artifact previews at size (issue 9): the 64 KB head of a 1 GB file and a folder of 10,000 artifacts. Writes the files
 // into the local artifact folder of a real server on loopback and measures the store call, the HTTP route and the paint
-// (Debian's chromium through Playwright, from navigation in a fresh context to the element on screen). Reading the whole
+// (Debian's chromium through Playwright, from navigation to the element on screen, cold and warm cache: bench/ui/PaintBench.cs). Reading the whole
 // file once is the baseline the ranged read is compared with. Prints p50/p95 per measurement.
 //
 //   dotnet run --project bench/artifact-previews -c Release -- [--gigabytes 1] [--files 10000]
@@ -11,7 +11,6 @@ using Cairn.Core.Artifacts;
 using Cairn.Core.Tracking;
 using Cairn.Server;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
 
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
@@ -111,18 +110,10 @@ try
         await response.Content.ReadAsByteArrayAsync(cancel);
     });
 
-    using var playwright = await Playwright.CreateAsync();
-    await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-dev-shm-usage"] });
-    async Task Paint(string name, string url, string selector) => await Measure(name, "< 500 ms", async () =>
-    {
-        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(address, url).ToString());
-        await page.Locator(selector).First.WaitForAsync(new() { Timeout = 60_000 });
-        await context.DisposeAsync();
-    });
-    await Paint("64 KB head of the 1 GB file, paint", $"/runs/{run.RunId}/artifacts?path=logs/big.log", "pre.art-text");
-    await Paint($"{fileCount:N0}-artifact folder, paint (first 200 entries)", $"/runs/{run.RunId}/artifacts?path=many/part-00000.txt",
+    await using var paint = await PaintBench.StartAsync(address, Repeats);
+    await paint.MeasureBaselineAsync();
+    await paint.MeasureAsync("64 KB head of the 1 GB file", "< 500 ms", $"/runs/{run.RunId}/artifacts?path=logs/big.log", "pre.art-text");
+    await paint.MeasureAsync($"{fileCount:N0}-artifact folder (first 200 entries)", "< 500 ms", $"/runs/{run.RunId}/artifacts?path=many/part-00000.txt",
         "ul[data-folder='many'] li[data-file='many/part-00199.txt']");
 
     Console.WriteLine();
@@ -132,6 +123,8 @@ try
     {
         Console.WriteLine($"| {name} | {p50:N0} ms | {p95:N0} ms | {target} |");
     }
+
+    paint.PrintTables();
 }
 finally
 {

@@ -1,7 +1,7 @@
 // The web UI's speed on a seeded data set (issue 8's table): N runs × (20 params, 20 metrics, 10 tags) over 2,000 distinct
 // metric keys, and one run with a 1,000,000-point metric. Seeds through the store port, starts the real server on the same
 // database, and measures server time (the store calls a page makes, or the HTTP endpoint) and paint time (Debian's
-// chromium through Playwright, from navigation to the element on screen). Prints p50/p95 per measurement.
+// chromium through Playwright, from navigation to the element on screen, cold and warm cache: PaintBench.cs). Prints p50/p95 per measurement.
 //
 //   dotnet run --project bench/ui -c Release -- [--runs 100000] [--points 1000000] [--backend-store-uri URI] [--chart-only]
 //   dotnet run --project bench/ui -c Release -- --registry-models 1000 [--backend-store-uri URI]   (RegistryBench.cs)
@@ -14,7 +14,6 @@ using Cairn.Storage;
 using Cairn.Storage.Postgres;
 using Cairn.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
 
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
@@ -167,24 +166,16 @@ await Measure("1,000,000-point chart zoomed to the middle half, server (HTTP, 57
     await response.Content.ReadAsByteArrayAsync();
 });
 
-using var playwright = await Playwright.CreateAsync();
-await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-dev-shm-usage"] });
+await using var paint = await PaintBench.StartAsync(address, Repeats);
+await paint.MeasureBaselineAsync();
 var columns = string.Join(",", Enumerable.Range(0, 20).Select(j => $"metrics.metric_{(j * 101) % MetricKeys:0000}"));
-async Task Paint(string name, string target, string url, string selector) => await Measure(name, target, async () =>
-{
-    var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
-    var page = await context.NewPageAsync();
-    await page.GotoAsync(new Uri(address, url).ToString());
-    await page.Locator(selector).First.WaitForAsync(new() { Timeout = 60_000 });
-    await context.DisposeAsync();
-});
 if (!chartOnly)
 {
-    await Paint("runs table first page, paint (100 rows × 20 columns)", "< 500 ms", $"/experiments/{experimentId}?cols={Uri.EscapeDataString(columns)}", "tr[data-run-id]");
-    await Paint("runs table sorted by a metric, paint (100 rows × 20 columns)", "-", $"/experiments/{experimentId}?cols={Uri.EscapeDataString(columns)}&order={Uri.EscapeDataString("metrics.metric_0007 desc")}", "tr[data-run-id]");
+    await paint.MeasureAsync("runs table first page (100 rows × 20 columns)", "< 500 ms", $"/experiments/{experimentId}?cols={Uri.EscapeDataString(columns)}", "tr[data-run-id]");
+    await paint.MeasureAsync("runs table sorted by a metric (100 rows × 20 columns)", "-", $"/experiments/{experimentId}?cols={Uri.EscapeDataString(columns)}&order={Uri.EscapeDataString("metrics.metric_0007 desc")}", "tr[data-run-id]");
 }
 
-await Paint("1,000,000-point chart, paint", "< 1 s", $"/runs/{bigRun}", "figure[data-metric='loss'] svg[data-points]");
+await paint.MeasureAsync("1,000,000-point chart", "< 1 s", $"/runs/{bigRun}", "figure[data-metric='loss'] svg[data-points]");
 
 await app.StopAsync();
 Console.WriteLine();
@@ -194,6 +185,8 @@ foreach (var (name, p50, p95, target) in results)
 {
     Console.WriteLine($"| {name} | {p50:0} ms | {p95:0} ms | {target} |");
 }
+
+paint.PrintTables();
 
 try
 {

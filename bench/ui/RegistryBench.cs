@@ -5,12 +5,11 @@ using Cairn.Core.Search;
 using Cairn.Core.Tracking;
 using Cairn.Server;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
 
 /// <summary>
 /// The registry list page with many registered models (issue 9: 1,000 models paint in under 500 ms). Starts the real server,
 /// seeds N models (two versions, an alias and a tag each) through its registry store, then measures the store call the page
-/// makes ("server") and chromium from navigation in a fresh context to the last row on screen ("paint"), for the default page
+/// makes ("server") and chromium from navigation to the last row on screen ("paint", cold and warm cache, see PaintBench), for the default page
 /// of 100 models and for all of them on one page, against the empty page as a baseline.
 /// </summary>
 internal static class RegistryBench
@@ -68,29 +67,16 @@ internal static class RegistryBench
                 registry.SearchModelsAsync(new RegistryQuery([], byName, size, 0), CancellationToken.None));
         }
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-dev-shm-usage"] });
-        // Baseline in the same run: the same page with a search that matches nothing, i.e. a fresh context, the page shell
-        // and its Blazor circuit without rows. What the rows add is the difference.
-        await Measure("model list, paint, baseline (empty search, no rows)", "—", async () =>
-        {
-            var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
-            var page = await context.NewPageAsync();
-            await page.GotoAsync(new Uri(address, "/models?q=matches-no-model").ToString(), new() { Timeout = 60_000 });
-            await page.Locator(".empty").WaitForAsync(new() { Timeout = 60_000 });
-            await context.DisposeAsync();
-        });
+        // Baseline in the same run: the same page with a search that matches nothing (the page shell and its Blazor circuit
+        // without rows), besides PaintBench's page without Blazor. What the rows add is the difference.
+        await using var paint = await PaintBench.StartAsync(address, Repeats);
+        await paint.MeasureBaselineAsync();
+        await paint.MeasureAsync("model list, baseline (empty search, no rows)", "—", "/models?q=matches-no-model", ".empty");
         foreach (var size in new[] { 100, Math.Min(modelCount, RegistryValidation.MaxSearchModels) })
         {
             var url = size == 100 ? "/models" : $"/models?size={size.ToString(CultureInfo.InvariantCulture)}";
-            await Measure($"model list, paint ({size:N0} rows of {modelCount:N0} models)", "< 500 ms", async () =>
-            {
-                var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
-                var page = await context.NewPageAsync();
-                await page.GotoAsync(new Uri(address, url).ToString(), new() { Timeout = 60_000 });
-                await page.Locator($"table[aria-label='Registered models'] tbody tr:nth-child({size})").WaitForAsync(new() { Timeout = 60_000 });
-                await context.DisposeAsync();
-            });
+            await paint.MeasureAsync($"model list ({size:N0} rows of {modelCount:N0} models)", "< 500 ms", url,
+                $"table[aria-label='Registered models'] tbody tr:nth-child({size})");
         }
 
         await app.StopAsync();
@@ -101,5 +87,7 @@ internal static class RegistryBench
         {
             Console.WriteLine($"| {name} | {p50:0} ms | {p95:0} ms | {target} |");
         }
+
+        paint.PrintTables();
     }
 }

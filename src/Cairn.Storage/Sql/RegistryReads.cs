@@ -166,11 +166,13 @@ internal sealed class RegistryReads(ISqlReadSource source)
             """;
         var latest = await LoadVersionsAsync(connection, transaction, latestWhere, latestParameters, "m.name, v.version", int.MaxValue, 0, cancellationToken);
 
+        // One pass over the versions, not one per model: a page of 1,000 models has about 2,000 latest versions.
+        var latestByName = latest.ToLookup(v => v.Name, StringComparer.Ordinal);
         return keys.Select(k => models[k] with
         {
             Tags = tags.TryGetValue(k, out var t) ? t : [],
             Aliases = aliases.TryGetValue(k, out var a) ? a : [],
-            LatestVersions = latest.Where(v => v.Name == models[k].Name).ToList(),
+            LatestVersions = [.. latestByName[models[k].Name]],
         }).ToList();
     }
 }

@@ -1,25 +1,25 @@
-using System.Reflection;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Cairn.Server.Features.Ui;
 
 /// <summary>
 /// The web UI: Razor components rendered on the server and kept interactive over the Blazor circuit. Its files
-/// (the Blazor script and the stylesheet) are embedded in this assembly, so the UI works offline from the one binary.
+/// (the Blazor script and the stylesheet) are embedded in this assembly, so the UI works offline from the one binary;
+/// <see cref="UiAsset"/> serves them compressed and cacheable.
 /// </summary>
 public static class UiEndpoints
 {
-    public const string StylesheetPath = "/ui/cairn.css";
+    /// <summary>Blazor's script, from the framework's assets package.</summary>
+    internal static readonly UiAsset Script = new("/_framework/blazor.web.js", "Cairn.Ui/blazor.web.js", "text/javascript");
 
-    private static readonly (string Path, string Resource, string ContentType)[] Files =
-    [
-        ("/_framework/blazor.web.js", "Cairn.Ui/blazor.web.js", "text/javascript"),
-        (StylesheetPath, "Cairn.Ui/cairn.css", "text/css"),
-    ];
+    internal static readonly UiAsset Stylesheet = new("/ui/cairn.css", "Cairn.Ui/cairn.css", "text/css");
 
     public static WebApplicationBuilder AddUi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // A page hands what it read while prerendering to its circuit ([PersistentState]) in the circuit's first message;
+        // the model list at 1,000 rows is a few hundred kilobytes, past SignalR's 32 KB default.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(options => options.MaximumReceiveMessageSize = 1024 * 1024);
 
         // Blazor protects its prerendered state with keys that only this process needs (a circuit stays on the server
         // that started it), so nothing is written to the user's profile.
@@ -29,24 +29,13 @@ public static class UiEndpoints
 
     public static WebApplication MapUi(this WebApplication app)
     {
-        foreach (var (path, resource, contentType) in Files)
+        foreach (var asset in new[] { Script, Stylesheet })
         {
-            var bytes = Load(resource);
-            var etag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes))[..16]}\"");
-            app.MapGet(path, () => TypedResults.Bytes(bytes, contentType, entityTag: etag)).ExcludeFromDescription();
+            app.MapGet(asset.Path, asset.Serve).ExcludeFromDescription();
         }
 
         app.UseAntiforgery();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
-    }
-
-    private static byte[] Load(string resource)
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"The UI file {resource} is not embedded in the server; the build is incomplete.");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
     }
 }

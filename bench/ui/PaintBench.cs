@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+
+/// <summary>
+/// Paint time of a UI page in Debian's chromium through Playwright, measured two ways and broken down (shared by bench/ui
+/// and bench/artifact-previews). The clock runs from navigation to the element on screen; creating and closing the browser
+/// context stay outside it (a user's browser is already open).
+/// <list type="bullet">
+/// <item>cold cache: a fresh context per repeat, so the Blazor script and the stylesheet are fetched every time;</item>
+/// <item>warm cache: a new tab in one context primed by a first navigation, as for a user who has opened any page before.</item>
+/// </list>
+/// The breakdown comes from the page's Navigation and Paint Timing (medians): first byte of the prerendered HTML, its last
+/// byte, DOMContentLoaded, load (the script fetched and run), first contentful paint, and when the Blazor circuit has
+/// connected and the page is interactive (<c>main[data-interactive=true]</c>, set by the layout once it renders over the
+/// circuit). The HTML alone over HttpClient is the server's prerender time.
+/// </summary>
+internal sealed class PaintBench(IPlaywright playwright, IBrowser browser, Uri address, int repeats) : IAsyncDisposable
+{
+    private const string Breakdown = """
+        () => {
+            const n = performance.getEntriesByType('navigation')[0];
+            const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+            const script = performance.getEntriesByType('resource').find(r => r.name.includes('/_framework/blazor.web.js'));
+            return [n.responseStart, n.responseEnd, n.domContentLoadedEventEnd, n.loadEventEnd, fcp ? fcp.startTime : -1,
+                script ? script.transferSize : -1];
+        }
+        """;
+
+    private readonly List<string> _rows = [];
+    private readonly List<string> _breakdowns = [];
+    private readonly HttpClient _http = new() { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+    private IBrowserContext? _warm;
+
+    public static async Task<PaintBench> StartAsync(Uri address, int repeats)
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
+        });
+        return new PaintBench(playwright, browser, address, repeats);
+    }
+
+    /// <summary>Measures one page cold and warm; <paramref name="selector"/> is the element whose appearance counts as painted.</summary>
+    public async Task MeasureAsync(string name, string target, string url, string selector)
+    {
+        var html = await TimeAsync(async () =>
+        {
+            using var response = await _http.GetAsync(url);
+            response.EnsureSuccessStatusCode();
+            await response.Content.ReadAsByteArrayAsync();
+        });
+        Report($"{name}, HTML alone (prerender, HttpClient)", "—", html);
+
+        if (_warm is null)
+        {
+            _warm = await NewContextAsync();
+            var primer = await _warm.NewPageAsync();
+            await primer.GotoAsync(new Uri(address, "/experiments").ToString(), new() { Timeout = 60_000 });
+            await primer.CloseAsync();
+        }
+
+        foreach (var cold in new[] { true, false })
+        {
+            var samples = new List<Sample>();
+            await SampleAsync(cold, url, selector);
+            for (var i = 0; i < repeats; i++)
+            {
+                samples.Add(await SampleAsync(cold, url, selector));
+            }
+
+            var mode = cold ? "cold cache" : "warm cache";
+            Report($"{name}, paint ({mode})", target, [.. samples.Select(s => s.Painted)]);
+            _breakdowns.Add($"| {name} ({mode}) | {Median(samples, s => s.FirstByte):0} | {Median(samples, s => s.LastByte):0} | " +
+                $"{Median(samples, s => s.DomContentLoaded):0} | {Median(samples, s => s.Load):0} | {Median(samples, s => s.FirstContentfulPaint):0} | " +
+                $"{Median(samples, s => s.Painted):0} | {Median(samples, s => s.Interactive):0} | {Median(samples, s => s.ScriptBytes):0} |");
+        }
+    }
+
+    /// <summary>A navigation that involves no Blazor at all (the JSON health route), for the browser's own fixed cost.</summary>
+    public async Task MeasureBaselineAsync()
+    {
+        _warm ??= await NewContextAsync();
+        var times = new List<double>();
+        for (var i = 0; i <= repeats; i++)
+        {
+            var page = await _warm.NewPageAsync();
+            var clock = Stopwatch.StartNew();
+            await page.GotoAsync(new Uri(address, "/health").ToString(), new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+            await page.Locator("body").WaitForAsync(new() { Timeout = 60_000 });
+            times.Add(clock.Elapsed.TotalMilliseconds);
+            await page.CloseAsync();
+        }
+
+        Report("baseline: a page without Blazor (/health), paint (warm context)", "—", times.Skip(1).ToList());
+    }
+
+    public void PrintTables()
+    {
+        Console.WriteLine();
+        Console.WriteLine("| measurement | p50 | p95 | target |");
+        Console.WriteLine("|---|---|---|---|");
+        _rows.ForEach(Console.WriteLine);
+        Console.WriteLine();
+        Console.WriteLine("Medians in ms from navigation start (script bytes: what the Blazor script cost on the wire, 0 when cached):");
+        Console.WriteLine();
+        Console.WriteLine("| page | first byte | last byte | DOMContentLoaded | load | first contentful paint | element on screen | interactive (circuit) | script bytes |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        _breakdowns.ForEach(Console.WriteLine);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_warm is not null)
+        {
+            await _warm.DisposeAsync();
+        }
+
+        await browser.DisposeAsync();
+        playwright.Dispose();
+        _http.Dispose();
+    }
+
+    private async Task<Sample> SampleAsync(bool cold, string url, string selector)
+    {
+        var context = cold ? await NewContextAsync() : _warm!;
+        var page = await context.NewPageAsync();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            await page.GotoAsync(new Uri(address, url).ToString(), new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+            await page.Locator(selector).First.WaitForAsync(new() { Timeout = 60_000 });
+            var painted = clock.Elapsed.TotalMilliseconds;
+            await page.Locator("main[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+            var interactive = clock.Elapsed.TotalMilliseconds;
+            await page.WaitForLoadStateAsync(LoadState.Load, new() { Timeout = 60_000 });
+            var t = await page.EvaluateAsync<double[]>(Breakdown);
+            return new Sample(painted, interactive, t[0], t[1], t[2], t[3], t[4], t[5]);
+        }
+        finally
+        {
+            await page.CloseAsync();
+            if (cold)
+            {
+                await context.DisposeAsync();
+            }
+        }
+    }
+
+    private Task<IBrowserContext> NewContextAsync() => browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+
+    private async Task<List<double>> TimeAsync(Func<Task> action)
+    {
+        await action();
+        var times = new List<double>();
+        for (var i = 0; i < repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await action();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        return times;
+    }
+
+    private void Report(string name, string target, List<double> times)
+    {
+        times.Sort();
+        var (p50, p95) = (times[times.Count / 2], times[(int)Math.Ceiling(times.Count * 0.95) - 1]);
+        Console.WriteLine($"{name}: p50 {p50:0.0} ms, p95 {p95:0.0} ms (target {target})");
+        _rows.Add($"| {name} | {p50:N0} ms | {p95:N0} ms | {target} |");
+    }
+
+    private static double Median(List<Sample> samples, Func<Sample, double> value)
+    {
+        var sorted = samples.Select(value).Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    private sealed record Sample(double Painted, double Interactive, double FirstByte, double LastByte, double DomContentLoaded, double Load,
+        double FirstContentfulPaint, double ScriptBytes);
+}
