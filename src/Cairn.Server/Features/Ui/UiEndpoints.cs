@@ -11,10 +11,14 @@ public static class UiEndpoints
 {
     public const string StylesheetPath = "/ui/cairn.css";
 
+    /// <summary>Cairn's own canvas renderer (parallel coordinates past ~2,000 lines).</summary>
+    public const string ChartsScriptPath = "/ui/cairn-charts.js";
+
     private static readonly (string Path, string Resource, string ContentType)[] Files =
     [
         ("/_framework/blazor.web.js", "Cairn.Ui/blazor.web.js", "text/javascript"),
         (StylesheetPath, "Cairn.Ui/cairn.css", "text/css"),
+        (ChartsScriptPath, "Cairn.Ui/cairn-charts.js", "text/javascript"),
     ];
 
     public static WebApplicationBuilder AddUi(this WebApplicationBuilder builder)
