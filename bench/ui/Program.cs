@@ -5,6 +5,7 @@
 //
 //   dotnet run --project bench/ui -c Release -- [--runs 100000] [--points 1000000] [--backend-store-uri URI] [--chart-only]
 //   dotnet run --project bench/ui -c Release -- --registry-models 1000 [--backend-store-uri URI]   (RegistryBench.cs)
+//   dotnet run --project bench/ui -c Release -- --compare-runs 10000 [--backend-store-uri URI]     (CompareBench.cs)
 using System.Diagnostics;
 using System.Globalization;
 using Cairn.Core.Search;
@@ -25,6 +26,12 @@ var backend = options.GetValueOrDefault("backend-store-uri", $"sqlite:///{folder
 if (options.TryGetValue("registry-models", out var registryModels))
 {
     await RegistryBench.RunAsync(int.Parse(registryModels, CultureInfo.InvariantCulture), backend, folder);
+    return;
+}
+
+if (options.TryGetValue("compare-runs", out var compareRuns))
+{
+    await CompareBench.RunAsync(int.Parse(compareRuns, CultureInfo.InvariantCulture), backend, folder);
     return;
 }
 

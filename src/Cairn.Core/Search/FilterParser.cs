@@ -3,7 +3,11 @@ using System.Globalization;
 namespace Cairn.Core.Search;
 
 /// <summary>A comparison as written, before the search kind decides what its identifier means.</summary>
-internal sealed record RawComparison(string? Entity, string Key, bool QuotedKey, Comparator Op, FilterValue Value, int Position);
+internal sealed record RawComparison(string? Entity, string Key, bool QuotedKey, Comparator Op, FilterValue Value, int Position)
+{
+    /// <summary>A Cairn extension for run searches: <c>min(metrics.loss) &lt; 0.2</c> compares a write-time summary.</summary>
+    public MetricAggregate Aggregate { get; init; } = MetricAggregate.Last;
+}
 
 /// <summary>An order_by entry as written.</summary>
 internal sealed record RawOrderTerm(string? Entity, string Key, bool QuotedKey, bool Ascending);
@@ -19,7 +23,11 @@ internal static class FilterParser
     public const int MaxListItems = 1_000;
     public const int MaxOrderByTerms = 10;
 
-    public static List<RawComparison> Parse(string? filter)
+    /// <summary>
+    /// Parses a filter. With <paramref name="summaries"/>, a comparison may wrap a metric in <c>min(…)</c>,
+    /// <c>max(…)</c>, <c>count(…)</c> or <c>last(…)</c> (the run search's extension); other searches reject them.
+    /// </summary>
+    public static List<RawComparison> Parse(string? filter, bool summaries = false)
     {
         var result = new List<RawComparison>();
         if (string.IsNullOrWhiteSpace(filter))
@@ -36,7 +44,7 @@ internal static class FilterParser
         var i = 0;
         while (true)
         {
-            result.Add(ParseComparison(tokens, ref i));
+            result.Add(ParseComparison(tokens, ref i, summaries));
             if (result.Count > MaxComparisons)
             {
                 throw SearchErrors.Invalid($"Filter has more than {MaxComparisons} comparisons.");
@@ -104,10 +112,21 @@ internal static class FilterParser
         return result;
     }
 
-    private static RawComparison ParseComparison(List<Token> tokens, ref int i)
+    private static RawComparison ParseComparison(List<Token> tokens, ref int i, bool summaries)
     {
         var start = tokens[i].Position;
+        var aggregate = ParseSummary(tokens, ref i, summaries);
         var (entity, key, quoted) = ParseIdentifier(tokens, ref i, null);
+        if (aggregate is not null)
+        {
+            if (tokens[i].Kind != TokenKind.RightParen)
+            {
+                throw SearchErrors.Invalid($"Invalid filter: expected ')' after {aggregate.Value.ToString().ToLowerInvariant()}(metrics.{key} at position {tokens[i].Position}.");
+            }
+
+            i++;
+        }
+
         var op = ParseComparator(tokens, ref i);
         FilterValue value;
         if (op.IsPresence())
@@ -132,7 +151,39 @@ internal static class FilterParser
             i++;
         }
 
-        return new RawComparison(entity, key, quoted, op, value, start);
+        return new RawComparison(entity, key, quoted, op, value, start) { Aggregate = aggregate ?? MetricAggregate.Last };
+    }
+
+    /// <summary>Reads <c>min(</c>, <c>max(</c>, <c>count(</c> or <c>last(</c> before an identifier, if written.</summary>
+    private static MetricAggregate? ParseSummary(List<Token> tokens, ref int i, bool summaries)
+    {
+        var token = tokens[i];
+        if (token is not { Kind: TokenKind.Identifier, Quoted: false, Entity: null } || tokens[i + 1].Kind != TokenKind.LeftParen)
+        {
+            return null;
+        }
+
+        MetricAggregate? aggregate = token.Text.ToLowerInvariant() switch
+        {
+            "min" => MetricAggregate.Min,
+            "max" => MetricAggregate.Max,
+            "count" => MetricAggregate.Count,
+            "last" => MetricAggregate.Last,
+            _ => null,
+        };
+        if (aggregate is null)
+        {
+            throw SearchErrors.Invalid($"Invalid filter: unknown function '{token.Text}' at position {token.Position}. "
+                + "Run searches accept min(metrics.KEY), max(metrics.KEY), count(metrics.KEY) and last(metrics.KEY).");
+        }
+
+        if (!summaries)
+        {
+            throw SearchErrors.Invalid($"Invalid filter: {token.Text}(…) at position {token.Position} compares a metric summary, which only run searches accept.");
+        }
+
+        i += 2;
+        return aggregate;
     }
 
     private static (string? Entity, string Key, bool Quoted) ParseIdentifier(List<Token> tokens, ref int i, string? clause)

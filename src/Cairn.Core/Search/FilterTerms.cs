@@ -41,7 +41,11 @@ public sealed record NullValue : FilterValue
 }
 
 /// <summary>One <c>identifier comparator value</c> term; a filter is a conjunction of these.</summary>
-public sealed record Comparison(FilterEntity Entity, string Key, Comparator Op, FilterValue Value);
+public sealed record Comparison(FilterEntity Entity, string Key, Comparator Op, FilterValue Value)
+{
+    /// <summary>For a metric: which write-time summary is compared (the latest value, as in MLflow, unless said otherwise).</summary>
+    public MetricAggregate Aggregate { get; init; } = MetricAggregate.Last;
+}
 
 public sealed record OrderTerm(FilterEntity Entity, string Key, bool Ascending)
 {

@@ -26,7 +26,7 @@ public static class RunSearch
     public static IReadOnlyList<Comparison> ParseFilter(string? filter)
     {
         var terms = new List<Comparison>();
-        foreach (var raw in FilterParser.Parse(filter))
+        foreach (var raw in FilterParser.Parse(filter, summaries: true))
         {
             terms.Add(Resolve(raw));
         }
@@ -69,6 +69,12 @@ public static class RunSearch
     {
         var entity = ResolveEntity(raw.Entity);
         ValidateKey(raw.Key);
+        if (raw.Aggregate != MetricAggregate.Last && entity != FilterEntity.Metric)
+        {
+            var name = raw.Aggregate.ToString().ToLowerInvariant();
+            throw SearchErrors.Invalid($"Invalid filter: {name}(…) takes a metric, like {name}(metrics.loss) < 0.2; found '{raw.Entity ?? "attributes"}.{raw.Key}'.");
+        }
+
         switch (entity)
         {
             case FilterEntity.Metric:
@@ -78,7 +84,7 @@ public static class RunSearch
                     throw SearchErrors.Invalid($"Invalid value for metrics.{raw.Key}: expected a number, found a string.");
                 }
 
-                return new Comparison(entity, raw.Key, raw.Op, raw.Value);
+                return new Comparison(entity, raw.Key, raw.Op, raw.Value) { Aggregate = raw.Aggregate };
             case FilterEntity.Param or FilterEntity.Tag:
                 if (raw.Op.IsPresence())
                 {

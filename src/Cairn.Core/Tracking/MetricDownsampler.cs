@@ -10,6 +10,9 @@ public enum ChartXAxis
 
     /// <summary>Milliseconds since the first point of the series.</summary>
     Relative,
+
+    /// <summary>Another metric of the same run, paired by step (<see cref="MetricDownsampler.LoadAgainstAsync"/>).</summary>
+    Metric,
 }
 
 /// <summary>One drawn point: the x value on the chosen axis and the point it came from.</summary>

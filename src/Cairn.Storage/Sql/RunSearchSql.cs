@@ -6,7 +6,8 @@ namespace Cairn.Storage.Sql;
 
 /// <summary>
 /// Compiles a typed run search (filter terms, order terms, paging) into one parameterised SELECT.
-/// Metric terms use the latest value per key, kept in <c>latest_metrics</c> at write time.
+/// Metric terms use the latest value per key, kept in <c>latest_metrics</c> at write time, or (the <c>min(…)</c>,
+/// <c>max(…)</c>, <c>count(…)</c> extension) the min, max and count kept beside it.
 /// </summary>
 internal static class RunSearchSql
 {
@@ -77,6 +78,10 @@ internal static class RunSearchSql
     {
         switch (term.Entity)
         {
+            case FilterEntity.Metric when term.Aggregate != MetricAggregate.Last:
+                // min(metrics.k) / max / count: the summaries kept at write time; min and max are null when every point is NaN.
+                var summary = term.Aggregate switch { MetricAggregate.Min => "s.min_value", MetricAggregate.Max => "s.max_value", _ => "s.value_count" };
+                return $"EXISTS (SELECT 1 FROM latest_metrics s WHERE s.run_key = r.run_key AND s.key = {parameters.Add(term.Key)} AND {summary} IS NOT NULL AND {SqlDialect.NumberCompare(summary, term.Op, ((NumberValue)term.Value).Value, parameters)})";
             case FilterEntity.Metric:
                 var number = ((NumberValue)term.Value).Value;
                 // A NaN latest value is unequal to every number and matches no ordering comparison.

@@ -14,6 +14,9 @@ public static class UiEndpoints
 
     internal static readonly UiAsset Stylesheet = new("/ui/cairn.css", "Cairn.Ui/cairn.css", "text/css");
 
+    /// <summary>Cairn's own canvas renderer (parallel coordinates past ~2,000 lines).</summary>
+    internal static readonly UiAsset ChartsScript = new("/ui/cairn-charts.js", "Cairn.Ui/cairn-charts.js", "text/javascript");
+
     public static WebApplicationBuilder AddUi(this WebApplicationBuilder builder)
     {
         // A page hands what it read while prerendering to its circuit ([PersistentState]) in the circuit's first message;
@@ -29,7 +32,7 @@ public static class UiEndpoints
 
     public static WebApplication MapUi(this WebApplication app)
     {
-        foreach (var asset in new[] { Script, Stylesheet })
+        foreach (var asset in new[] { Script, Stylesheet, ChartsScript })
         {
             app.MapGet(asset.Path, asset.Serve).ExcludeFromDescription();
         }

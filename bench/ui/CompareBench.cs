@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Globalization;
+using Cairn.Core.Tracking;
+using Cairn.Server;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+/// <summary>
+/// Issue 9's compare speed: parallel coordinates over N runs (10,000: target &lt; 1 s, drawn on the canvas past 2,000 lines)
+/// and the compare page with 100 runs × 20 metrics (target &lt; 1.5 s). Starts the real server, seeds through its tracking
+/// store, then measures the store read the page makes ("server") and chromium from navigation in a fresh context to the
+/// drawn plot ("paint"), beside same-run baselines: the page with an empty filter result, and the compare page with 2 runs.
+/// </summary>
+internal static class CompareBench
+{
+    private const int Repeats = 20;
+    private const int CompareRuns = 100;
+    private const int Keys = 20;
+    private const int HistoryLength = 50;
+
+    public static async Task RunAsync(int runCount, string backend, string folder)
+    {
+        Console.WriteLine($"compare: parallel coordinates over {runCount:N0} runs, compare {CompareRuns} runs × {Keys} metrics; backend {Cairn.Storage.BackendStoreUri.Redact(backend)}");
+        var app = CairnApp.Create(["--Server:Port=0", $"--Storage:BackendStoreUri={backend}", $"--Artifacts:Destination={folder}/artifacts", "--Logging:LogLevel:Default=Warning"]);
+        var address = await app.StartCairnAsync();
+        var store = app.Services.GetRequiredService<ITrackingStore>();
+        var cancel = CancellationToken.None;
+        var seedClock = Stopwatch.StartNew();
+
+        // Parallel coordinates: N runs, 10 numeric params and 10 metrics each (one point per metric).
+        var wide = await store.CreateExperimentAsync("bench-parallel", null, [], cancel);
+        var next = 0;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next) - 1) < runCount)
+            {
+                var run = await store.CreateRunAsync(new NewRun(wide, "bench", $"run-{i:00000}", 1_700_000_000_000 + i, []), cancel);
+                await store.LogBatchAsync(run.Info.RunId, new LogBatch(
+                    [.. Enumerable.Range(0, 10).Select(j => new Metric($"m{j:00}", (i * 31 + j * 7) % 1_000 / 1_000.0, 1_700_000_000_000 + i, 0))],
+                    [.. Enumerable.Range(0, 10).Select(j => new KeyValue($"p{j:00}", ((i + j * 3) % (5 + j)).ToString(CultureInfo.InvariantCulture)))], []), cancel);
+            }
+        }));
+
+        // Compare: 100 runs × 20 params × 20 metrics with 50 steps each.
+        var narrow = await store.CreateExperimentAsync("bench-compare", null, [], cancel);
+        var compared = new List<RunId>();
+        for (var i = 0; i < CompareRuns; i++)
+        {
+            var run = await store.CreateRunAsync(new NewRun(narrow, "bench", $"cmp-{i:000}", 1_700_000_000_000 + i, []), cancel);
+            var history = Enumerable.Range(0, HistoryLength).SelectMany(step => Enumerable.Range(0, Keys)
+                .Select(j => new Metric($"metric_{j:00}", Math.Exp(-step / 10.0) * (1 + (i * 13 + j) % 17 / 17.0), 1_700_000_000_000 + step, step))).ToList();
+            await store.LogBatchAsync(run.Info.RunId, new LogBatch(history,
+                [.. Enumerable.Range(0, Keys).Select(j => new KeyValue($"param_{j:00}", ((i * 7 + j) % 11).ToString(CultureInfo.InvariantCulture)))], []), cancel);
+            compared.Add(run.Info.RunId);
+        }
+
+        Console.WriteLine($"seeded in {seedClock.Elapsed.TotalSeconds:0} s");
+
+        var results = new List<(string Name, double P50, double P95, string Target)>();
+        async Task Measure(string name, string target, Func<Task> action)
+        {
+            await action();
+            var times = new List<double>();
+            for (var i = 0; i < Repeats; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                await action();
+                times.Add(clock.Elapsed.TotalMilliseconds);
+            }
+
+            times.Sort();
+            var result = (name, times[times.Count / 2], times[(int)Math.Ceiling(times.Count * 0.95) - 1], target);
+            results.Add(result);
+            Console.WriteLine($"{name}: p50 {result.Item2:0.0} ms, p95 {result.Item3:0.0} ms (target {target})");
+        }
+
+        // --compare-runs 0 measures the compare page alone.
+        if (runCount > 0)
+        {
+            await Measure($"parallel coordinates, server (read {runCount:N0} runs with params and latest metrics)", "—", () =>
+                store.SearchRunsAsync(new RunQuery([wide], [], [], ViewType.ActiveOnly, runCount, 0), cancel));
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-dev-shm-usage"] });
+        var drawTimes = new List<double>();
+        async Task Paint(string name, string target, string url, params string[] selectors) => await Measure(name, target, async () =>
+        {
+            var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(new Uri(address, url).ToString(), new() { Timeout = 120_000 });
+            foreach (var selector in selectors)
+            {
+                await page.Locator(selector).First.WaitForAsync(new() { Timeout = 120_000, State = WaitForSelectorState.Attached });
+            }
+
+            if (await page.Locator("cairn-parallel[data-paint-ms]").CountAsync() > 0)
+            {
+                drawTimes.Add(double.Parse((await page.Locator("cairn-parallel").GetAttributeAsync("data-paint-ms"))!, CultureInfo.InvariantCulture));
+            }
+
+            await context.DisposeAsync();
+        });
+
+        if (runCount > 0)
+        {
+            await Paint("parallel coordinates, paint, baseline (filter matching no run)", "—",
+                $"/experiments/{wide}/parallel?filter={Uri.EscapeDataString("params.p00 = 'none'")}", "[data-run-count='0']");
+            drawTimes.Clear();
+            await Paint($"parallel coordinates over {runCount:N0} runs, paint (to the canvas drawn)", "< 1 s",
+                $"/experiments/{wide}/parallel", $"cairn-parallel[data-drawn='{runCount}']");
+        }
+
+        if (drawTimes.Count > 0)
+        {
+            drawTimes.Sort();
+            Console.WriteLine($"  canvas drawing alone (data-paint-ms): p50 {drawTimes[drawTimes.Count / 2]:0.0} ms, max {drawTimes[^1]:0.0} ms");
+        }
+
+        string CompareUrl(IEnumerable<RunId> runs) => $"/compare?runs={string.Join(",", runs)}";
+        // A contour needs three runs; the 2-run baseline shows its hint instead.
+        string[] compareDrawn(int n) =>
+        [
+            "table.diff tbody tr", "figure[data-metric] svg[data-points]", $"svg.parallel[data-lines='{n}']", n >= 3 ? "svg.contour" : "section[aria-labelledby='contour'] .empty",
+            $"table[aria-label$='at the best step of metric_00'] tbody tr:nth-child({n})",
+        ];
+        await Paint("compare 2 runs × 20 metrics, paint (baseline)", "—", CompareUrl(compared.Take(2)), compareDrawn(2));
+        await Paint($"compare {CompareRuns} runs × {Keys} metrics, paint (diff, overlay chart, scatter, box, contour, parallel, best step)", "< 1.5 s",
+            CompareUrl(compared), compareDrawn(CompareRuns));
+
+        await app.StopAsync();
+        Console.WriteLine();
+        Console.WriteLine("| measurement | p50 | p95 | target |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var (name, p50, p95, target) in results)
+        {
+            Console.WriteLine($"| {name} | {p50:0} ms | {p95:0} ms | {target} |");
+        }
+    }
+}
