@@ -28,23 +28,38 @@ public static class DataViewReader
         return new Frame(collectors.Select(c => c.ToColumn()).ToList());
     }
 
-    /// <summary>
-    /// The chosen columns of <paramref name="output"/>, a row mapped from <paramref name="input"/>, for every row the
-    /// input cursor moves through: the mapper's getters follow the cursor.
-    /// </summary>
-    public static Frame Read(DataViewRowCursor input, DataViewRow output, IReadOnlyList<DataViewSchema.Column> columns)
+    /// <summary>Readers bound once to a row whose getters stay valid while it moves, such as a mapper's output row.</summary>
+    internal sealed class BoundReader
     {
-        var collectors = columns.Select(CollectorFor).ToList();
-        var readers = collectors.Select(c => c.Bind(output)).ToList();
-        while (input.MoveNext())
+        private readonly ColumnCollector[] _collectors;
+        private readonly Action[] _readers;
+
+        public BoundReader(DataViewRow row, IReadOnlyList<DataViewSchema.Column> columns)
         {
-            foreach (var read in readers)
+            _collectors = columns.Select(CollectorFor).ToArray();
+            _readers = _collectors.Select(c => c.Bind(row)).ToArray();
+        }
+
+        /// <summary>Reads the current row of every column; call once per row.</summary>
+        public void ReadRow()
+        {
+            foreach (var read in _readers)
             {
                 read();
             }
         }
 
-        return new Frame(collectors.Select(c => c.ToColumn()).ToList());
+        /// <summary>Forgets rows read by a call that failed part way.</summary>
+        public void Reset()
+        {
+            foreach (var collector in _collectors)
+            {
+                collector.TakeColumn();
+            }
+        }
+
+        /// <summary>The rows read so far as a frame; the reader starts empty again.</summary>
+        public Frame TakeFrame() => new(_collectors.Select(c => c.TakeColumn()).ToList());
     }
 
     private static ColumnCollector CollectorFor(DataViewSchema.Column column)
@@ -78,6 +93,15 @@ public static class DataViewReader
         public abstract Action Bind(DataViewRow cursor);
 
         public abstract Column ToColumn();
+
+        public Column TakeColumn()
+        {
+            var column = ToColumn();
+            Clear();
+            return column;
+        }
+
+        protected abstract void Clear();
     }
 
     private sealed class Collector<TRaw, TOut>(DataViewSchema.Column column, DataType type, Func<TRaw, TOut> convert) : ColumnCollector
@@ -96,6 +120,8 @@ public static class DataViewReader
         }
 
         public override Column ToColumn() => new(column.Name, type, _values.ToArray());
+
+        protected override void Clear() => _values.Clear();
     }
 
     private sealed class VectorCollector<T>(DataViewSchema.Column column, DataType type) : ColumnCollector
@@ -114,6 +140,8 @@ public static class DataViewReader
         }
 
         public override Column ToColumn() => new(column.Name, type, _values.ToArray(), isArray: true);
+
+        protected override void Clear() => _values.Clear();
     }
 
     /// <summary>A key column (e.g. a multiclass PredictedLabel) read back as the class names the model learned.</summary>
@@ -136,5 +164,7 @@ public static class DataViewReader
         }
 
         public override Column ToColumn() => new(column.Name, DataType.String, _values.ToArray());
+
+        protected override void Clear() => _values.Clear();
     }
 }

@@ -16,8 +16,12 @@ public sealed class FrameDataView : IDataView
     {
         Schema = schema;
         RowCount = frame.RowCount;
-        _columns = schema.Select(column => Source(column, frame.Find(column.Name), frame.RowCount)).ToArray();
+        _columns = Columns(schema, frame);
     }
+
+    /// <summary>Every column of <paramref name="schema"/> from the frame, converted to the type ML.NET reads.</summary>
+    internal static Array[] Columns(DataViewSchema schema, Frame frame) =>
+        schema.Select(column => Source(column, frame.Find(column.Name), frame.RowCount)).ToArray();
 
     /// <summary>A view whose schema follows the frame's own column types.</summary>
     public static FrameDataView Create(Frame frame)

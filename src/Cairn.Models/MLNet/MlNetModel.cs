@@ -14,8 +14,8 @@ public sealed class MlNetModel : LoadedModel
     private readonly List<DataViewSchema.Column> _outputs;
 
     // Transform() binds every transformer of the chain anew on each call, which costs milliseconds for a tree
-    // ensemble; a row mapper is bound once and reused. One caller at a time per mapper, so they are pooled.
-    private readonly ConcurrentBag<BoundMapper> _mappers = [];
+    // ensemble; a predictor is bound once and reused. One caller at a time per predictor, so they are pooled.
+    private readonly ConcurrentBag<BoundPredictor> _predictors = [];
     private bool _mapperUnsupported;
 
     private MlNetModel(MlModelFile metadata, string directory, ITransformer transformer, DataViewSchema inputSchema) : base(metadata, directory)
@@ -55,47 +55,56 @@ public sealed class MlNetModel : LoadedModel
 
     public override Frame Predict(Frame input)
     {
-        var view = new FrameDataView(_inputSchema, input);
-        if (RentMapper() is not { } mapper)
+        if (RentPredictor() is not { } predictor)
         {
-            return DataViewReader.Read(_transformer.Transform(view), _outputs);
+            return DataViewReader.Read(_transformer.Transform(new FrameDataView(_inputSchema, input)), _outputs);
         }
 
         try
         {
-            using var cursor = view.GetRowCursor(view.Schema);
-            using var row = mapper.Mapper.GetRow(cursor, mapper.Outputs);
-            return DataViewReader.Read(cursor, row, mapper.Outputs);
+            return predictor.Predict(input);
         }
         finally
         {
-            _mappers.Add(mapper);
+            _predictors.Add(predictor);
         }
     }
 
-    /// <summary>A pooled row mapper, or null when the chain has a step that is not row to row (then Transform is used).</summary>
-    private BoundMapper? RentMapper()
+    /// <summary>A pooled predictor, or null when the chain has a step that is not row to row (then Transform is used).</summary>
+    private BoundPredictor? RentPredictor()
     {
         if (_mapperUnsupported)
         {
             return null;
         }
 
-        if (_mappers.TryTake(out var mapper))
+        if (_predictors.TryTake(out var predictor))
         {
-            return mapper;
+            return predictor;
         }
 
         try
         {
-            var bound = _transformer.GetRowToRowMapper(_inputSchema);
-            return new BoundMapper(bound, _outputs.Select(c => bound.OutputSchema[c.Index]).ToList());
+            return new BoundPredictor(_transformer.GetRowToRowMapper(_inputSchema), _inputSchema, _outputs);
         }
         catch (InvalidOperationException)
         {
             _mapperUnsupported = true;
             return null;
         }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            while (_predictors.TryTake(out var predictor))
+            {
+                predictor.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>ML.NET models take columns; a single 2-D tensor is read as rows whose values fill the input columns in order.</summary>
@@ -128,9 +137,6 @@ public sealed class MlNetModel : LoadedModel
         var output = Predict(new Frame(columns));
         return output.Columns.Select(ToTensor).ToList();
     }
-
-    /// <summary>A row mapper with the output columns it is asked for, resolved once.</summary>
-    private sealed record BoundMapper(IRowToRowMapper Mapper, IReadOnlyList<DataViewSchema.Column> Outputs);
 
     private static Tensor ToTensor(Column column)
     {
