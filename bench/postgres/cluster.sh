@@ -32,6 +32,29 @@ stop_bench_cluster() {
   bench_cluster_dir=""
 }
 
+# start_bench_server PREFIX: a fresh database named PREFIX_<epoch> on the cluster and `cairn server` ($DLL) on it,
+# artifacts under $work; sets database, database_uri, server_pid and url. Pair with stop_bench_server.
+start_bench_server() {
+  database="$1_$(date +%s)"
+  psql "$BENCH_POSTGRES_URI" -qc "CREATE DATABASE $database" >/dev/null
+  database_uri="${BENCH_POSTGRES_URI%/*}/$database"
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+  dotnet "$DLL" server --host 127.0.0.1 --port "$port" --backend-store-uri "$database_uri" --artifacts-destination "$work/artifacts" >"$work/server.log" 2>&1 &
+  server_pid=$!
+  url="http://127.0.0.1:$port"
+  for _ in $(seq 1 1200); do curl -sf "$url/health" >/dev/null 2>&1 && break; sleep 0.1; done
+  curl -sf "$url/health" >/dev/null || { cat "$work/server.log"; return 1; }
+}
+
+# stop_bench_server: stops the server, drops its database, stops a throwaway cluster and deletes $work.
+stop_bench_server() {
+  { [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; } || true
+  { [ -n "${BENCH_POSTGRES_URI:-}" ] && [ -n "${database:-}" ] && psql "$BENCH_POSTGRES_URI" -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1; } || true
+  stop_bench_cluster
+  rm -rf "$work"
+}
+
 # cpu_ticks PID: user + system clock ticks of a live process; with a second argument 1, with its exited children's.
 cpu_ticks() {
   { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null || true; } | awk -v c="${2:-0}" '{t = $12 + $13 + (c ? $14 + $15 : 0)} END {print t + 0}'

@@ -21,28 +21,14 @@ HZ=$(getconf CLK_TCK)
 # shellcheck source=cluster.sh
 source "$BENCH_DIR/postgres/cluster.sh"
 work=$(mktemp -d -t cairn-pg-logbatch.XXXXXX)
-database="cairn_logbatch_$(date +%s)"
+database=""
 server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  [ -n "${BENCH_POSTGRES_URI:-}" ] && psql "$BENCH_POSTGRES_URI" -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1
-  stop_bench_cluster
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap stop_bench_server EXIT
 log() { printf '[log-batch bench %s] %s\n' "$(date '+%H:%M:%S')" "$*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 
 [ -f "$DLL" ] || dotnet build "$REPO/src/Cairn.Cli" -c Release --nologo -v quiet
 start_bench_cluster
-psql "$BENCH_POSTGRES_URI" -qc "CREATE DATABASE $database" >/dev/null
-database_uri="${BENCH_POSTGRES_URI%/*}/$database"
-port=$(free_port)
-dotnet "$DLL" server --host 127.0.0.1 --port "$port" --backend-store-uri "$database_uri" --artifacts-destination "$work/artifacts" >"$work/server.log" 2>&1 &
-server_pid=$!
-url="http://127.0.0.1:$port"
-for _ in $(seq 1 1200); do curl -sf "$url/health" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -sf "$url/health" >/dev/null || { cat "$work/server.log"; exit 1; }
+start_bench_server cairn_logbatch
 export BENCH_RUN_IDS; BENCH_RUN_IDS=$(python3 - "$url" <<'PY'
 import json, sys, urllib.request
 def call(path, body):
