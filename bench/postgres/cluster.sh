@@ -1,7 +1,8 @@
 # Sourced by the PostgreSQL benches. Without BENCH_POSTGRES_URI it starts a throwaway PostgreSQL cluster (default
 # settings: fsync and synchronous_commit on) in a temporary folder on a free loopback port, as the tests do, and sets
 # BENCH_POSTGRES_URI to it; stop_bench_cluster stops it and deletes the folder. PostgreSQL refuses to run as root, so
-# as root the cluster runs as the postgres user. With BENCH_POSTGRES_URI set, that server is used as it is.
+# as root the cluster runs as the postgres user. BENCH_PG_OPTIONS adds server settings to the throwaway cluster
+# (e.g. "-c shared_buffers=1GB -c max_wal_size=8GB"). With BENCH_POSTGRES_URI set, that server is used as it is.
 # Also sets PG_POSTMASTER to the pid of the server listening on the URI's port (for counting its CPU).
 bench_cluster_dir=""
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -15,7 +16,7 @@ start_bench_cluster() {
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
     "${run[@]}" "$pg_bin/initdb" -D "$bench_cluster_dir/data" -A trust -U postgres >"$bench_cluster_dir/initdb.log" 2>&1
     "${run[@]}" "$pg_bin/pg_ctl" -D "$bench_cluster_dir/data" -l "$bench_cluster_dir/postgres.log" -w start \
-      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$bench_cluster_dir" >/dev/null
+      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$bench_cluster_dir ${BENCH_PG_OPTIONS:-}" >/dev/null
     BENCH_POSTGRES_URI="postgresql://postgres@127.0.0.1:$port/postgres"
   fi
   local uri_port
