@@ -56,24 +56,8 @@ try
     Console.WriteLine($"{new FileInfo($"{root}/logs/big.log").Length:N0}-byte file and {fileCount:N0} files written in {seed.Elapsed.TotalSeconds:0} s");
 
     using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
-    var results = new List<(string Name, double P50, double P95, string Target)>();
-
-    async Task Measure(string name, string target, Func<Task> action, int repeats = Repeats)
-    {
-        await action();
-        var times = new List<double>();
-        for (var i = 0; i < repeats; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            await action();
-            times.Add(clock.Elapsed.TotalMilliseconds);
-        }
-
-        times.Sort();
-        var result = (name, times[times.Count / 2], times[(int)Math.Ceiling(times.Count * 0.95) - 1], target);
-        results.Add(result);
-        Console.WriteLine($"{name}: p50 {result.Item2:0.0} ms, p95 {result.Item3:0.0} ms (target {target})");
-    }
+    var timings = new Timings(Repeats);
+    Task Measure(string name, string target, Func<Task> action, int repeats = Repeats) => timings.Measure(name, target, action, repeats);
 
     await Measure("64 KB head of the 1 GB file, store (ranged read)", "< 500 ms", async () =>
     {
@@ -116,13 +100,7 @@ try
     await paint.MeasureAsync($"{fileCount:N0}-artifact folder (first 200 entries)", "< 500 ms", $"/runs/{run.RunId}/artifacts?path=many/part-00000.txt",
         "ul[data-folder='many'] li[data-file='many/part-00199.txt']");
 
-    Console.WriteLine();
-    Console.WriteLine("| measurement | p50 | p95 | target |");
-    Console.WriteLine("|---|---|---|---|");
-    foreach (var (name, p50, p95, target) in results)
-    {
-        Console.WriteLine($"| {name} | {p50:N0} ms | {p95:N0} ms | {target} |");
-    }
+    timings.PrintTable();
 
     paint.PrintTables();
 }

@@ -95,24 +95,8 @@ var address = await app.StartCairnAsync();
 var tracking = app.Services.GetRequiredService<ITrackingStore>();
 var experimentId = (await tracking.GetExperimentByNameAsync(experimentName, CancellationToken.None))!.Id;
 using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
-var results = new List<(string Name, double P50, double P95, string Target)>();
-
-async Task Measure(string name, string target, Func<Task> action)
-{
-    await action();
-    var times = new List<double>();
-    for (var i = 0; i < Repeats; i++)
-    {
-        var clock = Stopwatch.StartNew();
-        await action();
-        times.Add(clock.Elapsed.TotalMilliseconds);
-    }
-
-    times.Sort();
-    var result = (name, times[times.Count / 2], times[(int)Math.Ceiling(times.Count * 0.95) - 1], target);
-    results.Add(result);
-    Console.WriteLine($"{name}: p50 {result.Item2:0.0} ms, p95 {result.Item3:0.0} ms (target {target})");
-}
+var timings = new Timings(Repeats);
+Task Measure(string name, string target, Func<Task> action) => timings.Measure(name, target, action);
 
 // --chart-only skips the runs-table measurements (for a quick run with --runs 0).
 var chartOnly = options.ContainsKey("chart-only");
@@ -185,13 +169,7 @@ if (!chartOnly)
 await paint.MeasureAsync("1,000,000-point chart", "< 1 s", $"/runs/{bigRun}", "figure[data-metric='loss'] svg[data-points]");
 
 await app.StopAsync();
-Console.WriteLine();
-Console.WriteLine("| measurement | p50 | p95 | target |");
-Console.WriteLine("|---|---|---|---|");
-foreach (var (name, p50, p95, target) in results)
-{
-    Console.WriteLine($"| {name} | {p50:0} ms | {p95:0} ms | {target} |");
-}
+timings.PrintTable();
 
 paint.PrintTables();
 

@@ -42,23 +42,8 @@ internal static class RegistryBench
         }));
         Console.WriteLine($"seeded in {seedClock.Elapsed.TotalSeconds:0} s");
 
-        var results = new List<(string Name, double P50, double P95, string Target)>();
-        async Task Measure(string name, string target, Func<Task> action)
-        {
-            await action();
-            var times = new List<double>();
-            for (var i = 0; i < Repeats; i++)
-            {
-                var clock = Stopwatch.StartNew();
-                await action();
-                times.Add(clock.Elapsed.TotalMilliseconds);
-            }
-
-            times.Sort();
-            var result = (name, times[times.Count / 2], times[(int)Math.Ceiling(times.Count * 0.95) - 1], target);
-            results.Add(result);
-            Console.WriteLine($"{name}: p50 {result.Item2:0.0} ms, p95 {result.Item3:0.0} ms (target {target})");
-        }
+        var timings = new Timings(Repeats);
+        Task Measure(string name, string target, Func<Task> action) => timings.Measure(name, target, action);
 
         var byName = new[] { new OrderTerm(FilterEntity.Attribute, RegistrySearch.Name, true) };
         foreach (var size in new[] { 100, Math.Min(modelCount, RegistryValidation.MaxSearchModels) })
@@ -80,13 +65,7 @@ internal static class RegistryBench
         }
 
         await app.StopAsync();
-        Console.WriteLine();
-        Console.WriteLine("| measurement | p50 | p95 | target |");
-        Console.WriteLine("|---|---|---|---|");
-        foreach (var (name, p50, p95, target) in results)
-        {
-            Console.WriteLine($"| {name} | {p50:0} ms | {p95:0} ms | {target} |");
-        }
+        timings.PrintTable();
 
         paint.PrintTables();
     }
