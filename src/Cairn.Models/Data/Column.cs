@@ -8,9 +8,9 @@ public sealed class Column
 {
     public Column(string name, DataType type, Array values, bool isArray = false)
     {
-        var expected = isArray ? type.ClrType().MakeArrayType() : type.ClrType();
-        if (values.GetType().GetElementType() != expected)
+        if (values.GetType() != ValuesType(type, isArray))
         {
+            var expected = ValuesType(type, isArray).GetElementType()!;
             throw new ArgumentException($"Column '{name}' of type {type.WireName()}{(isArray ? "[]" : "")} needs {expected.Name}[] values, not {values.GetType().Name}.");
         }
 
@@ -31,6 +31,20 @@ public sealed class Column
     public int Length => Values.Length;
 
     public object? this[int row] => Values.GetValue(row);
+
+    /// <summary>The array type <see cref="Values"/> must have: checked on every column a request builds, so not by reflection.</summary>
+    private static Type ValuesType(DataType type, bool isArray) => (type, isArray) switch
+    {
+        (DataType.Float, false) => typeof(float[]),
+        (DataType.Double, false) => typeof(double[]),
+        (DataType.Integer, false) => typeof(int[]),
+        (DataType.Long, false) => typeof(long[]),
+        (DataType.Boolean, false) => typeof(bool[]),
+        (DataType.String, false) => typeof(string[]),
+        (DataType.Float, true) => typeof(float[][]),
+        (DataType.Double, true) => typeof(double[][]),
+        _ => (isArray ? type.ClrType().MakeArrayType() : type.ClrType()).MakeArrayType(),
+    };
 
     public static Column Of(string name, float[] values) => new(name, DataType.Float, values);
 

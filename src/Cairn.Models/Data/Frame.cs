@@ -7,23 +7,22 @@ public sealed class Frame
 
     public Frame(IReadOnlyList<Column> columns)
     {
-        _byName = new Dictionary<string, Column>(StringComparer.Ordinal);
+        _byName = new Dictionary<string, Column>(columns.Count, StringComparer.Ordinal);
         foreach (var column in columns)
         {
             if (!_byName.TryAdd(column.Name, column))
             {
                 throw new ArgumentException($"Column '{column.Name}' appears twice.");
             }
-        }
 
-        var lengths = columns.Select(c => c.Length).Distinct().ToList();
-        if (lengths.Count > 1)
-        {
-            throw new ArgumentException($"Columns have different lengths: {string.Join(", ", columns.Select(c => $"{c.Name}={c.Length}"))}.");
+            if (column.Length != columns[0].Length)
+            {
+                throw new ArgumentException($"Columns have different lengths: {string.Join(", ", columns.Select(c => $"{c.Name}={c.Length}"))}.");
+            }
         }
 
         Columns = columns;
-        RowCount = lengths.Count == 0 ? 0 : lengths[0];
+        RowCount = columns.Count == 0 ? 0 : columns[0].Length;
     }
 
     public IReadOnlyList<Column> Columns { get; }

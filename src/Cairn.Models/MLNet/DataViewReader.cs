@@ -54,12 +54,21 @@ public static class DataViewReader
         {
             foreach (var collector in _collectors)
             {
-                collector.TakeColumn();
+                collector.Clear();
             }
         }
 
         /// <summary>The rows read so far as a frame; the reader starts empty again.</summary>
-        public Frame TakeFrame() => new(_collectors.Select(c => c.TakeColumn()).ToList());
+        public Frame TakeFrame()
+        {
+            var columns = new Column[_collectors.Length];
+            for (var i = 0; i < columns.Length; i++)
+            {
+                columns[i] = _collectors[i].TakeColumn();
+            }
+
+            return new Frame(columns);
+        }
     }
 
     private static ColumnCollector CollectorFor(DataViewSchema.Column column)
@@ -101,7 +110,7 @@ public static class DataViewReader
             return column;
         }
 
-        protected abstract void Clear();
+        public abstract void Clear();
     }
 
     private sealed class Collector<TRaw, TOut>(DataViewSchema.Column column, DataType type, Func<TRaw, TOut> convert) : ColumnCollector
@@ -121,7 +130,7 @@ public static class DataViewReader
 
         public override Column ToColumn() => new(column.Name, type, _values.ToArray());
 
-        protected override void Clear() => _values.Clear();
+        public override void Clear() => _values.Clear();
     }
 
     private sealed class VectorCollector<T>(DataViewSchema.Column column, DataType type) : ColumnCollector
@@ -141,7 +150,7 @@ public static class DataViewReader
 
         public override Column ToColumn() => new(column.Name, type, _values.ToArray(), isArray: true);
 
-        protected override void Clear() => _values.Clear();
+        public override void Clear() => _values.Clear();
     }
 
     /// <summary>A key column (e.g. a multiclass PredictedLabel) read back as the class names the model learned.</summary>
@@ -165,6 +174,6 @@ public static class DataViewReader
 
         public override Column ToColumn() => new(column.Name, DataType.String, _values.ToArray());
 
-        protected override void Clear() => _values.Clear();
+        public override void Clear() => _values.Clear();
     }
 }

@@ -20,8 +20,16 @@ public sealed class FrameDataView : IDataView
     }
 
     /// <summary>Every column of <paramref name="schema"/> from the frame, converted to the type ML.NET reads.</summary>
-    internal static Array[] Columns(DataViewSchema schema, Frame frame) =>
-        schema.Select(column => Source(column, frame.Find(column.Name), frame.RowCount)).ToArray();
+    internal static Array[] Columns(DataViewSchema schema, Frame frame)
+    {
+        var columns = new Array[schema.Count];
+        for (var i = 0; i < columns.Length; i++)
+        {
+            columns[i] = Source(schema[i], frame.Find(schema[i].Name), frame.RowCount);
+        }
+
+        return columns;
+    }
 
     /// <summary>A view whose schema follows the frame's own column types.</summary>
     public static FrameDataView Create(Frame frame)

@@ -17,7 +17,7 @@ internal abstract class LeafBuilder : IDisposable
 
     public abstract bool TryAdd(ref Utf8JsonReader reader);
 
-    /// <summary>The leaves as an exact-length typed array (the builder's buffer returns to the pool).</summary>
+    /// <summary>The leaves as an exact-length typed array; call once, when reading is done.</summary>
     public abstract Array ToArray();
 
     public abstract void Dispose();
@@ -25,18 +25,18 @@ internal abstract class LeafBuilder : IDisposable
     /// <summary>A builder for tensor elements of <paramref name="type"/>; null for types JSON cannot carry (FP16).</summary>
     public static LeafBuilder? ForTensor(ElementType type, int capacity) => type switch
     {
-        ElementType.Fp32 => new Builder<float, Fp32>(capacity),
-        ElementType.Fp64 => new Builder<double, Fp64>(capacity),
-        ElementType.Int8 => new Builder<sbyte, Int8>(capacity),
-        ElementType.Int16 => new Builder<short, Int16>(capacity),
-        ElementType.Int32 => new Builder<int, Int32>(capacity),
-        ElementType.Int64 => new Builder<long, Int64>(capacity),
-        ElementType.Uint8 => new Builder<byte, Uint8>(capacity),
-        ElementType.Uint16 => new Builder<ushort, Uint16>(capacity),
-        ElementType.Uint32 => new Builder<uint, Uint32>(capacity),
-        ElementType.Uint64 => new Builder<ulong, Uint64>(capacity),
-        ElementType.Bool => new Builder<bool, Bool>(capacity),
-        ElementType.Bytes => new Builder<string, Text>(capacity),
+        ElementType.Fp32 => new Builder<float, Fp32>(capacity, pooled: true),
+        ElementType.Fp64 => new Builder<double, Fp64>(capacity, pooled: true),
+        ElementType.Int8 => new Builder<sbyte, Int8>(capacity, pooled: true),
+        ElementType.Int16 => new Builder<short, Int16>(capacity, pooled: true),
+        ElementType.Int32 => new Builder<int, Int32>(capacity, pooled: true),
+        ElementType.Int64 => new Builder<long, Int64>(capacity, pooled: true),
+        ElementType.Uint8 => new Builder<byte, Uint8>(capacity, pooled: true),
+        ElementType.Uint16 => new Builder<ushort, Uint16>(capacity, pooled: true),
+        ElementType.Uint32 => new Builder<uint, Uint32>(capacity, pooled: true),
+        ElementType.Uint64 => new Builder<ulong, Uint64>(capacity, pooled: true),
+        ElementType.Bool => new Builder<bool, Bool>(capacity, pooled: true),
+        ElementType.Bytes => new Builder<string, Text>(capacity, pooled: true),
         _ => null,
     };
 
@@ -44,13 +44,18 @@ internal abstract class LeafBuilder : IDisposable
     public static bool ReadsColumn(DataType type) => type is DataType.Float or DataType.Double or DataType.Integer or DataType.Long or DataType.Boolean;
 
     /// <summary>A builder for a scalar column of <paramref name="type"/>; null for types read only by the document path.</summary>
-    public static LeafBuilder? ForColumn(DataType type, int capacity) => type switch
+    /// <remarks>
+    /// Column values go into a plain array sized for <paramref name="rows"/>, handed over as is when the guess was
+    /// exact: a one-row request for a model of 30 columns would otherwise rent and return 30 pooled buffers and copy
+    /// each out.
+    /// </remarks>
+    public static LeafBuilder? ForColumn(DataType type, int rows) => type switch
     {
-        DataType.Float => new Builder<float, ColumnFloat>(capacity),
-        DataType.Double => new Builder<double, ColumnDouble>(capacity),
-        DataType.Integer => new Builder<int, Int32>(capacity),
-        DataType.Long => new Builder<long, Int64>(capacity),
-        DataType.Boolean => new Builder<bool, Bool>(capacity),
+        DataType.Float => new Builder<float, ColumnFloat>(rows, pooled: false),
+        DataType.Double => new Builder<double, ColumnDouble>(rows, pooled: false),
+        DataType.Integer => new Builder<int, Int32>(rows, pooled: false),
+        DataType.Long => new Builder<long, Int64>(rows, pooled: false),
+        DataType.Boolean => new Builder<bool, Bool>(rows, pooled: false),
         _ => null,
     };
 
@@ -59,10 +64,10 @@ internal abstract class LeafBuilder : IDisposable
         static abstract bool TryRead(ref Utf8JsonReader reader, out T value);
     }
 
-    private sealed class Builder<T, TLeaf>(int capacity) : LeafBuilder
+    private sealed class Builder<T, TLeaf>(int capacity, bool pooled) : LeafBuilder
         where TLeaf : ILeaf<T>
     {
-        private T[] _values = ArrayPool<T>.Shared.Rent(Math.Max(capacity, 16));
+        private T[] _values = pooled ? ArrayPool<T>.Shared.Rent(Math.Max(capacity, 16)) : new T[Math.Max(capacity, 1)];
         private int _count;
 
         public override int Count => _count;
@@ -76,22 +81,34 @@ internal abstract class LeafBuilder : IDisposable
 
             if (_count == _values.Length)
             {
-                var larger = ArrayPool<T>.Shared.Rent(_values.Length * 2);
-                _values.AsSpan(0, _count).CopyTo(larger);
-                ArrayPool<T>.Shared.Return(_values, RuntimeHelpers.IsReferenceOrContainsReferences<T>());
-                _values = larger;
+                Grow();
             }
 
             _values[_count++] = value;
             return true;
         }
 
-        public override Array ToArray() => _values.AsSpan(0, _count).ToArray();
+        private void Grow()
+        {
+            if (!pooled)
+            {
+                Array.Resize(ref _values, _values.Length * 2);
+                return;
+            }
+
+            var larger = ArrayPool<T>.Shared.Rent(_values.Length * 2);
+            _values.AsSpan(0, _count).CopyTo(larger);
+            ArrayPool<T>.Shared.Return(_values, RuntimeHelpers.IsReferenceOrContainsReferences<T>());
+            _values = larger;
+        }
+
+        /// <summary>An unpooled buffer that is exactly full is handed over without a copy; the builder is then done.</summary>
+        public override Array ToArray() => !pooled && _count == _values.Length ? _values : _values.AsSpan(0, _count).ToArray();
 
         public override void Dispose()
         {
             var values = Interlocked.Exchange(ref _values, []);
-            if (values.Length > 0)
+            if (pooled && values.Length > 0)
             {
                 ArrayPool<T>.Shared.Return(values, RuntimeHelpers.IsReferenceOrContainsReferences<T>());
             }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Cairn.Models.Data;
 using Cairn.Models.Package;
@@ -52,14 +53,13 @@ internal static class ScoringRequestStream
 
     public static Frame? TryReadFrame(ReadOnlySpan<byte> body, ServedModel model)
     {
-        var specs = model.Model.Signature.Inputs.Columns;
-        if (!model.Interface.IsColumnBased || specs.Count == 0
-            || specs.Any(s => s.Name is null || s.Type is null || s.IsArray || !LeafBuilder.ReadsColumn(s.Type.Value)))
+        if (ColumnPlans.GetValue(model, ColumnPlan.Of) is not { } plan)
         {
             return null;
         }
 
-        var builders = new LeafBuilder?[specs.Count];
+        var specs = plan.Specs;
+        var builders = new LeafBuilder?[specs.Length];
         try
         {
             var reader = new Utf8JsonReader(body, Options);
@@ -69,15 +69,16 @@ internal static class ScoringRequestStream
             }
 
             // Column position in the payload → index into specs.
-            int[]? order = key == "dataframe_split" ? ReadSplitColumns(ref reader, specs) : [.. Enumerable.Range(0, specs.Count)];
+            var order = key == "dataframe_split" ? ReadSplitColumns(ref reader, specs) : plan.InOrder;
             if (order is null || reader.TokenType != JsonTokenType.StartArray)
             {
                 return null;
             }
 
-            for (var c = 0; c < specs.Count; c++)
+            var rows = plan.GuessRows(body.Length);
+            for (var c = 0; c < specs.Length; c++)
             {
-                builders[c] = LeafBuilder.ForColumn(specs[c].Type!.Value, body.Length / (2 * specs.Count));
+                builders[c] = LeafBuilder.ForColumn(specs[c].Type!.Value, rows);
             }
 
             if (!ReadRows(ref reader, order, builders!) || !(key == "dataframe_split" ? EndOfSplit(ref reader) : AtEnd(ref reader)))
@@ -85,7 +86,13 @@ internal static class ScoringRequestStream
                 return null;
             }
 
-            return new Frame(specs.Select((s, c) => new Column(s.Name!, s.Type!.Value, builders[c]!.ToArray())).ToList());
+            var columns = new Column[specs.Length];
+            for (var c = 0; c < columns.Length; c++)
+            {
+                columns[c] = new Column(specs[c].Name!, specs[c].Type!.Value, builders[c]!.ToArray());
+            }
+
+            return new Frame(columns);
         }
         catch (Exception error) when (error is JsonException or InputException or InvalidOperationException or ArgumentException)
         {
@@ -98,6 +105,39 @@ internal static class ScoringRequestStream
                 builder?.Dispose();
             }
         }
+    }
+
+    private static readonly ConditionalWeakTable<ServedModel, ColumnPlan?> ColumnPlans = new();
+
+    /// <summary>What the column path needs from a model's signature, worked out once per model rather than per request.</summary>
+    private sealed class ColumnPlan
+    {
+        private ColumnPlan(ColumnSpec[] specs)
+        {
+            Specs = specs;
+            InOrder = [.. Enumerable.Range(0, specs.Length)];
+        }
+
+        public ColumnSpec[] Specs { get; }
+
+        /// <summary>Rows (<c>inputs</c>, <c>instances</c>) carry the columns in signature order.</summary>
+        public int[] InOrder { get; }
+
+        /// <summary>Null when the model takes something other than named scalar columns the fast path reads.</summary>
+        public static ColumnPlan? Of(ServedModel model)
+        {
+            var specs = model.Model.Signature.Inputs.Columns;
+            return !model.Interface.IsColumnBased || specs.Count == 0
+                || specs.Any(s => s.Name is null || s.Type is null || s.IsArray || !LeafBuilder.ReadsColumn(s.Type.Value))
+                ? null
+                : new ColumnPlan([.. specs]);
+        }
+
+        /// <summary>
+        /// Rows to size the column arrays for: one for a body that holds about a row (the common single-row call,
+        /// whose arrays are then used without a copy), else an estimate from about eight bytes per value.
+        /// </summary>
+        public int GuessRows(int bodyLength) => bodyLength <= 64 * Specs.Length ? 1 : bodyLength / (8 * Specs.Length);
     }
 
     /// <summary>The body is an object whose first key is a format key; the reader is left on that key's value.</summary>
@@ -120,7 +160,7 @@ internal static class ScoringRequestStream
     /// dataframe_split's "columns" (before "data"), each naming a distinct signature column, every column present;
     /// leaves the reader on the "data" array.
     /// </summary>
-    private static int[]? ReadSplitColumns(ref Utf8JsonReader reader, IReadOnlyList<ColumnSpec> specs)
+    private static int[]? ReadSplitColumns(ref Utf8JsonReader reader, ColumnSpec[] specs)
     {
         if (reader.TokenType != JsonTokenType.StartObject || !reader.Read() || reader.TokenType != JsonTokenType.PropertyName
             || !reader.ValueTextEquals("columns"u8) || !reader.Read() || reader.TokenType != JsonTokenType.StartArray)
@@ -128,12 +168,12 @@ internal static class ScoringRequestStream
             return null;
         }
 
-        var order = new List<int>(specs.Count);
+        var order = new List<int>(specs.Length);
         while (reader.Read() && reader.TokenType == JsonTokenType.String)
         {
             var name = reader.GetString();
             var index = -1;
-            for (var s = 0; s < specs.Count; s++)
+            for (var s = 0; s < specs.Length; s++)
             {
                 index = specs[s].Name == name ? s : index;
             }
@@ -146,7 +186,7 @@ internal static class ScoringRequestStream
             order.Add(index);
         }
 
-        if (reader.TokenType != JsonTokenType.EndArray || order.Count != specs.Count
+        if (reader.TokenType != JsonTokenType.EndArray || order.Count != specs.Length
             || !reader.Read() || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("data"u8) || !reader.Read())
         {
             return null;
