@@ -53,6 +53,9 @@ public interface ITrackingStore
 
     Task<Run?> GetRunAsync(RunId id, CancellationToken cancellationToken);
 
+    /// <summary>The runs with these ids (deleted ones too, as <see cref="GetRunAsync"/>), in the order given; ids with no run are left out.</summary>
+    Task<IReadOnlyList<Run>> GetRunsAsync(IReadOnlyList<RunId> ids, CancellationToken cancellationToken);
+
     Task<Page<Run>> SearchRunsAsync(RunQuery query, CancellationToken cancellationToken);
 
     /// <summary>

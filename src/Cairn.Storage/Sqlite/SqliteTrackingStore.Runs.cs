@@ -74,6 +74,8 @@ public sealed partial class SqliteTrackingStore
 
     public Task<Run?> GetRunAsync(RunId id, CancellationToken cancellationToken) => _reads.GetRunAsync(id, cancellationToken);
 
+    public Task<IReadOnlyList<Run>> GetRunsAsync(IReadOnlyList<RunId> ids, CancellationToken cancellationToken) => _reads.GetRunsAsync(ids, cancellationToken);
+
     public Task<RunInfo?> GetRunInfoAsync(RunId id, CancellationToken cancellationToken) => _reads.GetRunInfoAsync(id, cancellationToken);
 
     public Task<Page<Run>> SearchRunsAsync(RunQuery query, CancellationToken cancellationToken) => _reads.SearchRunsAsync(query, cancellationToken);

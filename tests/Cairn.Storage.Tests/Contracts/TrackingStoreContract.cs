@@ -166,6 +166,25 @@ public abstract class TrackingStoreContract<TBackend>(TBackend backend) : IClass
     }
 
     [Fact]
+    public async Task GetRuns_ReturnsEachKnownRunWithItsData_InTheOrderAsked()
+    {
+        var (_, first) = await NewRunAsync();
+        var (_, second) = await NewRunAsync();
+        var (_, deleted) = await NewRunAsync();
+        await _store.LogBatchAsync(second, new LogBatch([new("loss", 0.5, 1, 3)], [new KeyValue("lr", "0.1")], [new KeyValue("team", "a")]), Cancel);
+        await _store.DeleteRunAsync(deleted, Cancel);
+
+        var runs = await _store.GetRunsAsync([second, new RunId("0123456789abcdef0123456789abcdef"), deleted, first, second], Cancel);
+
+        Assert.Equal([second, deleted, first, second], runs.Select(r => r.Info.RunId));
+        Assert.Equal(new Metric("loss", 0.5, 1, 3), Assert.Single(runs[0].Data.Metrics));
+        Assert.Equal("0.1", Assert.Single(runs[0].Data.Params).Value);
+        Assert.Contains(runs[0].Data.Tags, t => t is { Key: "team", Value: "a" });
+        Assert.Equal(LifecycleStage.Deleted, runs[1].Info.LifecycleStage);
+        Assert.Empty(await _store.GetRunsAsync([], Cancel));
+    }
+
+    [Fact]
     public async Task ExperimentDelete_CascadesToRuns_AndRestoreBringsThemBack()
     {
         var (experiment, runId) = await NewRunAsync();

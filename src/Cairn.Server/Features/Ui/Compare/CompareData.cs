@@ -38,10 +38,13 @@ public sealed class CompareData(IReadOnlyList<Run> runs, IReadOnlyList<RunMetric
         .Where(k => !k.StartsWith("mlflow.", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal)];
 
     /// <summary>Params and metrics whose values can be placed on an axis (every present value is a number).</summary>
-    public IReadOnlyList<CompareField> NumericFields =>
+    /// <remarks>Worked out once: pages ask for it several times per render, and over 10,000 runs each pass parses every param.</remarks>
+    public IReadOnlyList<CompareField> NumericFields => _numericFields ??=
         [.. ParamKeys.Select(k => new CompareField("params", k)).Where(f => Runs.Any(r => Number(r, f) is not null)
             && Runs.All(r => Text(r, f) is null || Number(r, f) is not null)),
          .. MetricKeys.Select(k => new CompareField("metrics", k))];
+
+    private IReadOnlyList<CompareField>? _numericFields;
 
     public IEnumerable<DiffRow> Rows() =>
         ParamKeys.Select(k => new CompareField("params", k))
