@@ -23,7 +23,8 @@
 # the machine inflates less than throughput.
 #
 # Settings: BENCH_DURATION=20 (s measured), BENCH_WARMUP=5, BENCH_SKIP_BUILD=1 (use the existing Release build),
-# BENCH_OUT=bench/out (results go to $BENCH_OUT/serving-<UTC stamp>/report.md).
+# BENCH_OUT=bench/out (results go to $BENCH_OUT/serving-<UTC stamp>/report.md), BENCH_WORKLOADS="ping-16 ft-invocations-16"
+# (run only these workloads; all when unset).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -73,8 +74,12 @@ stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERV
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
 
+# selected NAME: true when BENCH_WORKLOADS is unset or lists NAME.
+selected() { [ -z "${BENCH_WORKLOADS:-}" ] || [[ " $BENCH_WORKLOADS " == *" $1 "* ]]; }
+
 # run_grpc NAME CONNECTIONS BODY-FILE: h2load posting one framed gRPC message per request to ModelInfer.
 run_grpc() {
+  selected "$1" || return 0
   local name=$1 connections=$2 body=$3 url="http://127.0.0.1:$GRPC_PORT/inference.GRPCInferenceService/ModelInfer"
   local headers=(-H 'content-type: application/grpc' -H 'te: trailers')
   local load before after
@@ -99,6 +104,7 @@ PY
 
 # run NAME CONNECTIONS SCRIPT PATH
 run() {
+  selected "$1" || return 0
   local name=$1 connections=$2 script=$3 path=$4
   wrk -t2 -c"$connections" -d"${WARMUP}s" -s "$HERE/$script" "http://127.0.0.1:$PORT$path" >/dev/null
   local load before after
