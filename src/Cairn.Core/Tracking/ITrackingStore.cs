@@ -15,7 +15,26 @@ public sealed record RunQuery(
     IReadOnlyList<OrderTerm> OrderBy,
     ViewType ViewType,
     int MaxResults,
-    long Offset);
+    long Offset)
+{
+    /// <summary>Which of each run's data to read; all of it unless a page needs less.</summary>
+    public RunParts Parts { get; init; } = RunParts.All;
+}
+
+/// <summary>
+/// Parts of a run's data a search can read. A page that plots params and metrics over 10,000 runs skips the tags,
+/// inputs and models it would not show.
+/// </summary>
+[Flags]
+public enum RunParts
+{
+    Metrics = 1,
+    Params = 2,
+    Tags = 4,
+    Inputs = 8,
+    Models = 16,
+    All = Metrics | Params | Tags | Inputs | Models,
+}
 
 public sealed record MetricHistoryQuery(RunId RunId, string Key, int MaxResults, long Offset);
 

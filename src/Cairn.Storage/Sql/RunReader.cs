@@ -24,9 +24,9 @@ internal static class RunReader
         LatestMetricTime = reader.GetNullableInt64(11),
     });
 
-    /// <summary>Runs selected by <paramref name="sql"/> (whose first columns are the run columns), with all their data.</summary>
+    /// <summary>Runs selected by <paramref name="sql"/> (whose first columns are the run columns), with the data <paramref name="parts"/> names.</summary>
     public static async Task<List<Run>> LoadAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, string sql,
-        SqlParameters parameters, int limit, CancellationToken cancellationToken)
+        SqlParameters parameters, int limit, CancellationToken cancellationToken, RunParts parts = RunParts.All)
     {
         var infos = new List<(long RunKey, RunInfo Info)>();
         await using (var command = SqlReads.Command(connection, transaction, sql, parameters))
@@ -59,18 +59,37 @@ internal static class RunReader
         Task ReadRows(string select, string keyColumn, string orderBy, Action<DbDataReader> row) =>
             ForEachRowAsync(connection, transaction, dialect, select, keyColumn, keys, orderBy, row, cancellationToken);
 
-        await ReadRows("SELECT run_key, key, value, is_nan, timestamp, step FROM latest_metrics", "run_key", "run_key, key",
-            reader => (metrics[index[reader.GetInt64(0)]] ??= []).Add(new Metric(
-                reader.GetString(1), StoredMetrics.FromStored(reader.GetDouble(2), reader.GetInt64(3)), reader.GetInt64(4), reader.GetInt64(5))));
-        await ReadRows("SELECT run_key, key, value FROM params", "run_key", "run_key, key",
-            reader => (runParams[index[reader.GetInt64(0)]] ??= []).Add(new KeyValue(reader.GetString(1), reader.GetString(2))));
-        await ReadRows("SELECT run_key, key, value FROM tags", "run_key", "run_key, key",
-            reader => (tags[index[reader.GetInt64(0)]] ??= []).Add(new KeyValue(reader.GetString(1), reader.GetString(2))));
-        await LoadInputsAsync(connection, transaction, dialect, keys, index, inputs, cancellationToken);
-        await ReadRows("SELECT o.run_key, lm.model_id, o.step FROM run_outputs o JOIN logged_models lm ON lm.model_key = o.model_key", "o.run_key", "lm.model_id",
-            reader => (outputs[index[reader.GetInt64(0)]] ??= []).Add(new ModelOutput(reader.GetString(1), reader.GetInt64(2))));
-        await ReadRows("SELECT i.run_key, lm.model_id FROM run_model_inputs i JOIN logged_models lm ON lm.model_key = i.model_key", "i.run_key", "lm.model_id",
-            reader => (modelInputs[index[reader.GetInt64(0)]] ??= []).Add(reader.GetString(1)));
+        if (parts.HasFlag(RunParts.Metrics))
+        {
+            await ReadRows("SELECT run_key, key, value, is_nan, timestamp, step FROM latest_metrics", "run_key", "run_key, key",
+                reader => (metrics[index[reader.GetInt64(0)]] ??= []).Add(new Metric(
+                    reader.GetString(1), StoredMetrics.FromStored(reader.GetDouble(2), reader.GetInt64(3)), reader.GetInt64(4), reader.GetInt64(5))));
+        }
+
+        if (parts.HasFlag(RunParts.Params))
+        {
+            await ReadRows("SELECT run_key, key, value FROM params", "run_key", "run_key, key",
+                reader => (runParams[index[reader.GetInt64(0)]] ??= []).Add(new KeyValue(reader.GetString(1), reader.GetString(2))));
+        }
+
+        if (parts.HasFlag(RunParts.Tags))
+        {
+            await ReadRows("SELECT run_key, key, value FROM tags", "run_key", "run_key, key",
+                reader => (tags[index[reader.GetInt64(0)]] ??= []).Add(new KeyValue(reader.GetString(1), reader.GetString(2))));
+        }
+
+        if (parts.HasFlag(RunParts.Inputs))
+        {
+            await LoadInputsAsync(connection, transaction, dialect, keys, index, inputs, cancellationToken);
+        }
+
+        if (parts.HasFlag(RunParts.Models))
+        {
+            await ReadRows("SELECT o.run_key, lm.model_id, o.step FROM run_outputs o JOIN logged_models lm ON lm.model_key = o.model_key", "o.run_key", "lm.model_id",
+                reader => (outputs[index[reader.GetInt64(0)]] ??= []).Add(new ModelOutput(reader.GetString(1), reader.GetInt64(2))));
+            await ReadRows("SELECT i.run_key, lm.model_id FROM run_model_inputs i JOIN logged_models lm ON lm.model_key = i.model_key", "i.run_key", "lm.model_id",
+                reader => (modelInputs[index[reader.GetInt64(0)]] ??= []).Add(reader.GetString(1)));
+        }
 
         var runs = new List<Run>(infos.Count);
         for (var i = 0; i < infos.Count; i++)

@@ -38,7 +38,7 @@ internal sealed partial class TrackingReads
         source.ReadAsync(async (connection, transaction) =>
         {
             var rows = await MetricOrderedAsync(connection, transaction, query, term, cursor, query.MaxResults + 1, MetricTies.ByRunKey, cancellationToken);
-            var runs = await LoadInOrderAsync(connection, transaction, rows.Take(query.MaxResults).Select(r => (r.RunKey, r.RunUuid)).ToList(), cancellationToken);
+            var runs = await LoadInOrderAsync(connection, transaction, rows.Take(query.MaxResults).Select(r => (r.RunKey, r.RunUuid)).ToList(), cancellationToken, query.Parts);
             var last = rows.Count > query.MaxResults ? rows[query.MaxResults - 1] : default;
             var next = last.Phase == 2 ? RunCursor.ForMissingMetric(last.StartTime, last.RunUuid) : RunCursor.ForMetric(last.Phase, last.Value, last.RunKey);
             return new Page<Run>(runs, rows.Count > query.MaxResults ? next.Encode() : null);
@@ -63,7 +63,7 @@ internal sealed partial class TrackingReads
                 SELECT {RunReader.RunColumns} FROM runs r WHERE {string.Join(" AND ", where)}
                 ORDER BY r.start_time {Dialect.Direction(false)}, r.run_uuid ASC LIMIT {query.MaxResults + 1}
                 """;
-            var runs = await RunReader.LoadAsync(connection, transaction, Dialect, sql, parameters, query.MaxResults + 1, cancellationToken);
+            var runs = await RunReader.LoadAsync(connection, transaction, Dialect, sql, parameters, query.MaxResults + 1, cancellationToken, query.Parts);
             if (runs.Count <= query.MaxResults)
             {
                 return new Page<Run>(runs, null);
@@ -85,7 +85,7 @@ internal sealed partial class TrackingReads
 
     /// <summary>The runs with these keys, with all their data, in the order given.</summary>
     private async Task<List<Run>> LoadInOrderAsync(DbConnection connection, DbTransaction transaction, List<(long RunKey, string RunUuid)> keys,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, RunParts parts = RunParts.All)
     {
         if (keys.Count == 0)
         {
@@ -94,7 +94,7 @@ internal sealed partial class TrackingReads
 
         var parameters = new SqlParameters();
         var sql = $"SELECT {RunReader.RunColumns} FROM runs r WHERE {Dialect.InIds("r.run_key", keys.Select(k => k.RunKey), parameters)}";
-        var byId = (await RunReader.LoadAsync(connection, transaction, Dialect, sql, parameters, int.MaxValue, cancellationToken))
+        var byId = (await RunReader.LoadAsync(connection, transaction, Dialect, sql, parameters, int.MaxValue, cancellationToken, parts))
             .ToDictionary(r => r.Info.RunId.Value, StringComparer.Ordinal);
         return [.. keys.Select(k => byId.GetValueOrDefault(k.RunUuid)).OfType<Run>()];
     }

@@ -40,7 +40,7 @@ internal sealed partial class TrackingReads
             var wanted = (int)Math.Min(int.MaxValue, query.Offset + query.MaxResults + 1);
             var rows = await MetricOrderedAsync(connection, transaction, query, term, null, wanted, MetricTies.ByStartTime, cancellationToken);
             var page = rows.Skip((int)Math.Min(query.Offset, rows.Count)).Select(r => (r.RunKey, r.RunUuid)).ToList();
-            return ToPage(await LoadInOrderAsync(connection, transaction, page, cancellationToken), query.MaxResults, query.Offset);
+            return ToPage(await LoadInOrderAsync(connection, transaction, page, cancellationToken, query.Parts), query.MaxResults, query.Offset);
         }, cancellationToken);
 
     /// <summary>Up to <paramref name="wanted"/> rows in metric order, from the stretch the cursor names on (or the start).</summary>

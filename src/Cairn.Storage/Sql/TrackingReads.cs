@@ -78,7 +78,7 @@ internal sealed partial class TrackingReads(ISqlReadSource source)
         var parameters = new SqlParameters();
         var sql = RunSearchSql.Build(query, Dialect, parameters);
         var runs = await source.ReadAsync((connection, transaction) =>
-            RunReader.LoadAsync(connection, transaction, Dialect, sql, parameters, query.MaxResults + 1, cancellationToken), cancellationToken);
+            RunReader.LoadAsync(connection, transaction, Dialect, sql, parameters, query.MaxResults + 1, cancellationToken, query.Parts), cancellationToken);
         return ToPage(runs, query.MaxResults, query.Offset);
     }
 

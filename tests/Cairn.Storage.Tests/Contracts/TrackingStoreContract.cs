@@ -185,6 +185,23 @@ public abstract class TrackingStoreContract<TBackend>(TBackend backend) : IClass
     }
 
     [Fact]
+    public async Task SearchRuns_ReadsOnlyTheRunPartsAsked()
+    {
+        var (experiment, runId) = await NewRunAsync();
+        await _store.LogBatchAsync(runId, new LogBatch([new("loss", 0.5, 1, 3)], [new KeyValue("lr", "0.1")], [new KeyValue("team", "a")]), Cancel);
+        var query = new RunQuery([experiment], [], [], ViewType.ActiveOnly, 10, 0);
+
+        var all = Assert.Single((await _store.SearchRunsAsync(query, Cancel)).Items);
+        var lean = Assert.Single((await _store.SearchRunsAsync(query with { Parts = RunParts.Metrics | RunParts.Params }, Cancel)).Items);
+
+        Assert.Contains(all.Data.Tags, t => t.Key == "team");
+        Assert.Empty(lean.Data.Tags);
+        Assert.Equal(all.Data.Metrics, lean.Data.Metrics);
+        Assert.Equal(all.Data.Params, lean.Data.Params);
+        Assert.Equal(all.Info, lean.Info);
+    }
+
+    [Fact]
     public async Task ExperimentDelete_CascadesToRuns_AndRestoreBringsThemBack()
     {
         var (experiment, runId) = await NewRunAsync();
