@@ -13,6 +13,9 @@ namespace Cairn.Storage.Postgres;
 /// </summary>
 internal static class PostgresMetricWriter
 {
+    /// <summary>How many rows an experiment's metric activity is spread over (see migration 0007).</summary>
+    private const long ActivityShards = 64;
+
     private const string Copy = "COPY metrics (run_key, key, step, timestamp, value, is_nan) FROM STDIN (FORMAT BINARY)";
 
     public static async Task InsertAsync(PostgresWrite write, long runKey, long experimentId, IReadOnlyList<Metric> metrics)
@@ -105,15 +108,16 @@ internal static class PostgresMetricWriter
             ("maxes", summaries.Select(s => s.Value.Max).ToArray()),
             ("counts", summaries.Select(s => s.Value.Count).ToArray()));
 
-        // The run's and the experiment's activity, for lists that must not scan metrics. The experiment row is
-        // updated last, so its lock is held only until the commit that follows.
+        // The run's and the experiment's activity, for lists that must not scan metrics. The experiment's goes to one
+        // of its activity shards (run_key % 64), not to its row: that row would be locked by every batch into the
+        // experiment until its commit, queueing concurrent writers to other runs behind each commit's WAL flush.
         var maxTimestamp = summaries.Max(s => s.Value.MaxTimestamp);
         write.Defer("UPDATE runs SET latest_step = GREATEST(latest_step, @step), latest_metric_time = GREATEST(latest_metric_time, @ts) WHERE run_key = @run",
             ("step", summaries.Max(s => s.Value.Step)), ("ts", maxTimestamp), ("run", runKey));
         write.Defer("""
-            UPDATE experiments SET last_activity_time = @ts
-            WHERE experiment_id = @experiment AND (last_activity_time IS NULL OR last_activity_time < @ts)
-            """, ("ts", maxTimestamp), ("experiment", experimentId));
+            INSERT INTO experiment_activity AS a (experiment_id, shard, time) VALUES (@experiment, @shard, @ts)
+            ON CONFLICT (experiment_id, shard) DO UPDATE SET time = excluded.time WHERE a.time < excluded.time
+            """, ("experiment", experimentId), ("shard", runKey % ActivityShards), ("ts", maxTimestamp));
     }
 
     /// <summary>

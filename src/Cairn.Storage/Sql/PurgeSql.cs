@@ -37,6 +37,7 @@ internal static class PurgeSql
         "DELETE FROM datasets WHERE experiment_id = @id",
         "DELETE FROM runs WHERE experiment_id = @id",
         "DELETE FROM experiment_tags WHERE experiment_id = @id",
+        "DELETE FROM experiment_activity WHERE experiment_id = @id",
         "DELETE FROM experiments WHERE experiment_id = @id",
     ];
 

@@ -8,7 +8,13 @@ namespace Cairn.Storage.Sql;
 /// <summary>The tracking store's reads, the same SQL on every database (dialect differences aside).</summary>
 internal sealed partial class TrackingReads(ISqlReadSource source)
 {
-    private const string ExperimentColumns = "experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time, run_count, last_activity_time";
+    // The last activity is the experiment row's value or, when higher, its metric activity shards' (PostgreSQL's metric
+    // writer raises a shard per run_key % 64 instead of the experiment's row, which every concurrent batch would lock).
+    private const string ExperimentColumns = """
+        experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time, run_count,
+        COALESCE((SELECT MAX(a.time) FROM experiment_activity a WHERE a.experiment_id = experiments.experiment_id
+            AND (experiments.last_activity_time IS NULL OR a.time > experiments.last_activity_time)), last_activity_time)
+        """;
 
     private SqlDialect Dialect => source.Dialect;
 

@@ -81,6 +81,34 @@ public abstract class ActivitySummaryContract<TBackend>(TBackend backend) : ICla
     }
 
     [Fact]
+    public async Task LastActivity_IsTheLatestPoint_OfConcurrentBatchesIntoManyRuns_WithRunEnds()
+    {
+        // 80 runs: more than PostgreSQL's 64 activity shards, so some runs share one.
+        var id = await NewExperimentAsync();
+        var runs = await Task.WhenAll(Enumerable.Range(0, 80).Select(async i =>
+            (await _store.CreateRunAsync(new NewRun(id, null, $"r{i}", 1, []), Cancel)).Info.RunId));
+
+        await Task.WhenAll(runs.Select((run, i) => _store.LogBatchAsync(run, new LogBatch([new Metric("loss", 1, 10_000 + i, 0)], [], []), Cancel)));
+        Assert.Equal(10_079, (await ExperimentAsync(id)).LastActivityTime);
+
+        await Task.WhenAll(runs.Select(run => _store.LogBatchAsync(run, new LogBatch([new Metric("loss", 2, 5_000, 1)], [], []), Cancel)));
+        Assert.Equal(10_079, (await ExperimentAsync(id)).LastActivityTime);
+
+        await _store.LogBatchAsync(runs[3], new LogBatch([new Metric("loss", 3, 20_000, 2)], [], []), Cancel);
+        Assert.Equal(20_000, (await ExperimentAsync(id)).LastActivityTime);
+
+        await _store.UpdateRunAsync(new RunUpdate(runs[5], RunStatus.Finished, 15_000, null), Cancel);
+        Assert.Equal(20_000, (await ExperimentAsync(id)).LastActivityTime);
+        await _store.UpdateRunAsync(new RunUpdate(runs[6], RunStatus.Finished, 30_000, null), Cancel);
+        Assert.Equal(30_000, (await ExperimentAsync(id)).LastActivityTime);
+        await _store.LogBatchAsync(runs[7], new LogBatch([new Metric("loss", 4, 25_000, 3)], [], []), Cancel);
+        Assert.Equal(30_000, (await ExperimentAsync(id)).LastActivityTime);
+
+        var byName = await _store.GetExperimentByNameAsync((await ExperimentAsync(id)).Name, Cancel);
+        Assert.Equal(30_000, byName!.LastActivityTime);
+    }
+
+    [Fact]
     public async Task Run_CarriesLatestStepAndMetricTime()
     {
         var id = await NewExperimentAsync();

@@ -12,7 +12,7 @@ public abstract class PurgeStoreContract<TBackend>(TBackend backend) : IClassFix
     // Every table a run or an experiment owns rows in, with the column that names the owner.
     private static readonly string[] RunTables = ["params", "tags", "metrics", "latest_metrics", "input_tags", "inputs", "run_outputs", "run_model_inputs", "runs"];
     private static readonly string[] ModelTables = ["logged_model_params", "logged_model_tags", "logged_model_metrics", "run_outputs", "run_model_inputs", "logged_models"];
-    private static readonly string[] ExperimentTables = ["experiments", "experiment_tags", "runs", "logged_models", "datasets"];
+    private static readonly string[] ExperimentTables = ["experiments", "experiment_tags", "experiment_activity", "runs", "logged_models", "datasets"];
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
