@@ -48,8 +48,9 @@ public sealed record GpOptions
 /// Bayesian optimisation with a Gaussian process: losses of the complete trials are standardised, a Matérn-5/2 ARD GP is
 /// fitted by maximum a posteriori under Optuna's prior shapes (on at most <see cref="GpOptions.MaxFitTrials"/> of them), and
 /// the next assignment maximises expected improvement (as log-EI): Sobol and local candidates are scored, then
-/// box-constrained L-BFGS on the continuous inputs runs from the best, from roulette-drawn ones and from the best trial. Running trials join the GP at the worst loss seen (constant liar), so parallel workers
-/// spread out instead of picking the same point. Parameters outside the joint space, and all of them during start-up,
+/// box-constrained L-BFGS on the continuous inputs runs from the best, from roulette-drawn ones and from the best trial.
+/// Running trials join the GP at the worst loss seen (constant liar), so parallel workers spread out instead of picking
+/// the same point. Parameters outside the joint space, and all of them during start-up,
 /// come from scrambled Sobol points. Deterministic given the seed and the history.
 /// </summary>
 public sealed class GpSampler(int seed = 0, GpOptions? options = null) : IJointSampler
