@@ -1,7 +1,7 @@
 // Regret tables for the samplers on the benchmark functions, the 200-seed random-search check against the exact
 // reference values, and TPE suggestion latency with 1,000 finished trials and 10 parameters.
 //
-//   dotnet run --project bench/tuning -c Release -- [regret|tpe-variants|tpe-seeds|random200|latency|gp-latency|all] [samplers,comma,separated] [functions,comma,separated]
+//   dotnet run --project bench/tuning -c Release -- [regret|tpe-variants|tpe-seeds|gp-variants|random200|latency|gp-latency|all] [samplers,comma,separated] [functions,comma,separated]
 using System.Diagnostics;
 using System.Globalization;
 using Cairn.Tuning.Benchmarks;
@@ -84,6 +84,37 @@ if (what is "tpe-seeds")
     {
         var seeds = runs.Skip(block).Take(20).ToList();
         Console.Error.WriteLine($"seeds {block}-{block + 19}: median @50 {RegretRun.Median(seeds.Select(r => r[49])):G3}, @100 {RegretRun.Median(seeds.Select(r => r[99])):G3}");
+    }
+}
+
+if (what is "gp-variants")
+{
+    // GP-BO settings on one function (default hartmann6), 20 seeds from the given first one (default 0), median regret at 50
+    // and at the budget (default 50).
+    var variants = new (string Name, GpOptions Options)[]
+    {
+        ("defaults", new GpOptions()),
+        ("no kernel prior", new GpOptions { KernelPrior = false }),
+        ("minimum noise 1e-6", new GpOptions { MinimumNoise = 1e-6 }),
+        ("5 local searches", new GpOptions { LocalSearches = 5 }),
+        ("20 local searches", new GpOptions { LocalSearches = 20 }),
+        ("start-up 10", new GpOptions { StartupTrials = 10 }),
+        ("no fit restarts", new GpOptions { FitRestarts = 0 }),
+        ("5 fit restarts", new GpOptions { FitRestarts = 5 }),
+        ("2048 Sobol candidates", new GpOptions { CandidatesPerColumn = 342 }),
+        ("no local candidates", new GpOptions { LocalCandidates = 0 }),
+    };
+    var only = args.Length > 1 && args[1] != "all" ? args[1].Split(',') : null;
+    var function = BenchmarkFunction.All.Single(f => f.Name == (args.Length > 2 ? args[2] : "hartmann6"));
+    var budget = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 50;
+    var firstSeed = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0;
+    Console.WriteLine($"| GP setting | function | median @50 [IQR] | median @{budget} [IQR] | seeds < 0.1 @{budget} | wall time (20 runs) |");
+    Console.WriteLine("|---|---|---|---|---|---|");
+    foreach (var (name, options) in variants.Where(v => only is null || only.Contains(v.Name)))
+    {
+        var clock = Stopwatch.StartNew();
+        var runs = await Task.WhenAll(Enumerable.Range(firstSeed, 20).Select(seed => Task.Run(() => RegretRun.RunAsync(function, new GpSampler(seed, options), budget))));
+        Console.WriteLine($"| {name} | {function.Name} | {Cell(runs, 49)} | {Cell(runs, budget - 1)} | {runs.Count(r => r[budget - 1] < 0.1)}/20 | {clock.Elapsed.TotalSeconds:F0} s |");
     }
 }
 

@@ -18,8 +18,20 @@ public sealed record GpOptions
 
     public int LocalCandidates { get; init; } = 64;
 
-    /// <summary>Best candidates polished by a local optimiser of log-EI.</summary>
-    public int RefineStarts { get; init; } = 5;
+    /// <summary>
+    /// Local searches (L-BFGS on log-EI) per suggestion: from the best candidate, from candidates drawn by roulette on their
+    /// log-EI, and from the best observation.
+    /// </summary>
+    public int LocalSearches { get; init; } = 10;
+
+    /// <summary>Fit the hyperparameters by MAP under <c>KernelPrior</c> (Optuna's prior shapes) rather than by likelihood alone.</summary>
+    public bool KernelPrior { get; init; } = true;
+
+    /// <summary>
+    /// Least noise variance of the standardised losses the fit may choose. Optuna's 1e-6 caps the precision on smooth
+    /// deterministic objectives (Branin's median regret at 100 evaluations: 3.5e-5 with it, below 1e-6 without).
+    /// </summary>
+    public double MinimumNoise { get; init; } = 1e-10;
 
     /// <summary>Random restarts of the hyperparameter fit (besides one neutral start).</summary>
     public int FitRestarts { get; init; } = 2;
@@ -34,10 +46,11 @@ public sealed record GpOptions
 
 /// <summary>
 /// Bayesian optimisation with a Gaussian process: losses of the complete trials are standardised, a Matérn-5/2 ARD GP is
-/// fitted by maximum marginal likelihood (on at most <see cref="GpOptions.MaxFitTrials"/> of them), and the next
-/// assignment maximises expected improvement (as log-EI) over Sobol and local candidates followed by box-constrained
-/// L-BFGS on the continuous inputs. Running trials join the GP at the worst loss seen (constant liar), so parallel workers
-/// spread out instead of picking the same point. Parameters outside the joint space, and all of them during start-up,
+/// fitted by maximum a posteriori under Optuna's prior shapes (on at most <see cref="GpOptions.MaxFitTrials"/> of them), and
+/// the next assignment maximises expected improvement (as log-EI): Sobol and local candidates are scored, then
+/// box-constrained L-BFGS on the continuous inputs runs from the best, from roulette-drawn ones and from the best trial.
+/// Running trials join the GP at the worst loss seen (constant liar), so parallel workers spread out instead of picking
+/// the same point. Parameters outside the joint space, and all of them during start-up,
 /// come from scrambled Sobol points. Deterministic given the seed and the history.
 /// </summary>
 public sealed class GpSampler(int seed = 0, GpOptions? options = null) : IJointSampler
@@ -95,18 +108,9 @@ public sealed class GpSampler(int seed = 0, GpOptions? options = null) : IJointS
         }
 
         var candidates = Candidates(unit, x, y, trial.Number, random);
-        var scores = candidates.Select(c => Score(c)).ToArray();
-        var order = Enumerable.Range(0, candidates.Count).OrderByDescending(i => scores[i]).ThenBy(i => i).ToList();
-        var (chosen, chosenScore) = (candidates[order[0]], scores[order[0]]);
-        foreach (var start in order.Take(_options.RefineStarts))
-        {
-            var (refined, score) = Refine(unit, candidates[start], p => Score(p));
-            if (score > chosenScore)
-            {
-                (chosen, chosenScore) = (refined, score);
-            }
-        }
-
+        var incumbent = x[Array.IndexOf(y, best)];
+        var (chosen, _) = AcquisitionMaximizer.Maximize(p => Score(p), candidates, [incumbent], unit.Refinable, gp.LengthScales,
+            _options.LocalSearches, random);
         return unit.Decode(chosen);
     }
 
@@ -115,11 +119,12 @@ public sealed class GpSampler(int seed = 0, GpOptions? options = null) : IJointS
         var cap = Math.Max(2, _options.MaxFitTrials);
         if (x.Length <= cap)
         {
-            return GaussianProcess.Fit(x, y, random, _options.FitRestarts);
+            return GaussianProcess.Fit(x, y, random, _options.FitRestarts, _options.KernelPrior, _options.MinimumNoise);
         }
 
         var rows = Enumerable.Range(0, cap).Select(i => (int)((long)i * x.Length / cap)).ToArray();
-        var fitted = GaussianProcess.Fit([.. rows.Select(i => x[i])], [.. rows.Select(i => y[i])], random, _options.FitRestarts);
+        var fitted = GaussianProcess.Fit([.. rows.Select(i => x[i])], [.. rows.Select(i => y[i])], random, _options.FitRestarts, _options.KernelPrior,
+            _options.MinimumNoise);
         return GaussianProcess.Create(x, y, fitted.LengthScales, fitted.SignalVariance, fitted.NoiseVariance);
     }
 
@@ -157,49 +162,5 @@ public sealed class GpSampler(int seed = 0, GpOptions? options = null) : IJointS
         }
 
         return candidates;
-    }
-
-    /// <summary>Maximises log-EI over the continuous columns from a start point (central-difference gradient).</summary>
-    private static (double[] Point, double Score) Refine(UnitSpace unit, double[] start, Func<double[], double> score)
-    {
-        var columns = unit.Refinable;
-        if (columns.Length == 0)
-        {
-            return (start, score(start));
-        }
-
-        var point = (double[])start.Clone();
-        double Objective(double[] z, double[] gradient)
-        {
-            for (var k = 0; k < columns.Length; k++)
-            {
-                point[columns[k]] = z[k];
-            }
-
-            var value = -score(point);
-            const double h = 1e-6;
-            for (var k = 0; k < columns.Length; k++)
-            {
-                var column = columns[k];
-                point[column] = Math.Min(1, z[k] + h);
-                var up = -score(point);
-                point[column] = Math.Max(0, z[k] - h);
-                var down = -score(point);
-                gradient[k] = (up - down) / (Math.Min(1, z[k] + h) - Math.Max(0, z[k] - h));
-                point[column] = z[k];
-            }
-
-            return double.IsFinite(value) ? value : double.MaxValue;
-        }
-
-        var (best, negativeScore) = BoxLbfgs.Minimize(Objective, columns.Select(c => start[c]).ToArray(),
-            new double[columns.Length], Enumerable.Repeat(1.0, columns.Length).ToArray(), maxIterations: 30);
-        var refined = (double[])start.Clone();
-        for (var k = 0; k < columns.Length; k++)
-        {
-            refined[columns[k]] = best[k];
-        }
-
-        return (refined, -negativeScore);
     }
 }

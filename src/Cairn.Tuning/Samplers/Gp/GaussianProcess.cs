@@ -8,10 +8,10 @@ namespace Cairn.Tuning.Samplers.Gp;
 internal sealed class GaussianProcess
 {
     // Log-space bounds: length scales from 1 % to 100× the unit box, signal variance around the standardised 1, noise from
-    // "exact" (deterministic objectives) to half the output variance.
+    // the caller's minimum (near exact, for deterministic objectives) to half the output variance.
     private static readonly (double Low, double High) LogLengthScale = (Math.Log(0.01), Math.Log(100));
     private static readonly (double Low, double High) LogSignal = (Math.Log(0.05), Math.Log(20));
-    private static readonly (double Low, double High) LogNoise = (Math.Log(1e-10), Math.Log(0.5));
+    private static readonly double MaxLogNoise = Math.Log(0.5);
 
     private readonly double[][] _x;
     private readonly double[] _cholesky;
@@ -40,8 +40,12 @@ internal sealed class GaussianProcess
         return new GaussianProcess(x, lengthScales, signal, noise, cholesky, alpha);
     }
 
-    /// <summary>Fits the hyperparameters: one start at a neutral point plus <paramref name="restarts"/> random ones.</summary>
-    public static GaussianProcess Fit(double[][] x, double[] y, Random random, int restarts = 2)
+    /// <summary>
+    /// Fits the hyperparameters: one start at a neutral point plus <paramref name="restarts"/> random ones. With
+    /// <paramref name="prior"/>, the fit maximises likelihood times <see cref="KernelPrior"/> (MAP); the noise variance
+    /// stays at or above <paramref name="minimumNoise"/>.
+    /// </summary>
+    public static GaussianProcess Fit(double[][] x, double[] y, Random random, int restarts = 2, bool prior = false, double minimumNoise = 1e-10)
     {
         var d = x[0].Length;
         var lower = new double[d + 2];
@@ -52,7 +56,7 @@ internal sealed class GaussianProcess
         }
 
         (lower[d], upper[d]) = LogSignal;
-        (lower[d + 1], upper[d + 1]) = LogNoise;
+        (lower[d + 1], upper[d + 1]) = (Math.Log(Math.Clamp(minimumNoise, 1e-12, 1e-2)), MaxLogNoise);
         var best = new double[d + 2];
         var bestValue = double.PositiveInfinity;
         for (var start = 0; start <= restarts; start++)
@@ -65,7 +69,7 @@ internal sealed class GaussianProcess
 
             theta[d] = start == 0 ? 0 : Math.Log(0.3) + random.NextDouble() * (Math.Log(3) - Math.Log(0.3));
             theta[d + 1] = start == 0 ? Math.Log(1e-6) : Math.Log(1e-10) + random.NextDouble() * (Math.Log(1e-2) - Math.Log(1e-10));
-            var (found, value) = BoxLbfgs.Minimize((t, g) => -LogMarginalLikelihood(x, y, t, g, negateGradient: true), theta, lower, upper);
+            var (found, value) = BoxLbfgs.Minimize((t, g) => -LogPosterior(x, y, t, g, prior), theta, lower, upper);
             if (value < bestValue || start == 0)
             {
                 (best, bestValue) = (found, value);
@@ -75,11 +79,28 @@ internal sealed class GaussianProcess
         return Create(x, y, best.Take(d).Select(Math.Exp).ToArray(), Math.Exp(best[d]), Math.Exp(best[d + 1]));
     }
 
+    /// <summary>Log likelihood plus, when asked, the log prior; the gradient comes out negated, for a minimiser.</summary>
+    private static double LogPosterior(double[][] x, double[] y, double[] theta, double[] negatedGradient, bool prior)
+    {
+        var value = LogMarginalLikelihood(x, y, theta, negatedGradient);
+        if (prior)
+        {
+            value += KernelPrior.Log(theta, negatedGradient);
+        }
+
+        for (var k = 0; k < negatedGradient.Length; k++)
+        {
+            negatedGradient[k] = -negatedGradient[k];
+        }
+
+        return value;
+    }
+
     /// <summary>
     /// log p(y | X, θ) = −½ yᵀK⁻¹y − ½ log|K| − (n/2) log 2π for θ = (log ℓ₁…log ℓ_d, log σ²_f, log σ²_n); the gradient
-    /// with respect to θ (negated when asked, for a minimiser) is ½ tr((ααᵀ − K⁻¹) ∂K/∂θ).
+    /// with respect to θ is ½ tr((ααᵀ − K⁻¹) ∂K/∂θ).
     /// </summary>
-    public static double LogMarginalLikelihood(double[][] x, double[] y, double[] theta, double[]? gradient = null, bool negateGradient = false)
+    public static double LogMarginalLikelihood(double[][] x, double[] y, double[] theta, double[]? gradient = null)
     {
         var n = x.Length;
         var d = x[0].Length;
@@ -122,14 +143,6 @@ internal sealed class GaussianProcess
                     var scaled = (x[i][k] - x[j][k]) / lengthScales[k];
                     gradient[k] += factor * scaled * scaled;
                 }
-            }
-        }
-
-        if (negateGradient)
-        {
-            for (var k = 0; k < gradient.Length; k++)
-            {
-                gradient[k] = -gradient[k];
             }
         }
 
