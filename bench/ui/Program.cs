@@ -36,7 +36,7 @@ if (options.TryGetValue("compare-runs", out var compareRuns))
 }
 
 const int MetricKeys = 2_000;
-const int Repeats = 20;
+var Repeats = int.Parse(options.GetValueOrDefault("repeats", "20"), CultureInfo.InvariantCulture);
 
 Console.WriteLine($"backend {BackendStoreUri.Redact(backend)}; {runCount:N0} runs; {pointCount:N0}-point metric");
 var seedClock = Stopwatch.StartNew();
@@ -157,7 +157,7 @@ await Measure("1,000,000-point chart zoomed to the middle half, server (HTTP, 57
     await response.Content.ReadAsByteArrayAsync();
 });
 
-await using var paint = await PaintBench.StartAsync(address, Repeats);
+await using var paint = await PaintBench.StartAsync(address, Repeats, options.GetValueOrDefault("trace"), options.ContainsKey("chromium-defaults"));
 await paint.MeasureBaselineAsync();
 var columns = string.Join(",", Enumerable.Range(0, 20).Select(j => $"metrics.metric_{(j * 101) % MetricKeys:0000}"));
 if (!chartOnly)
