@@ -55,7 +55,7 @@ internal static class PaintProbe
     public static async Task<BrowserPaint> ReadAsync(IPage page)
     {
         await page.WaitForFunctionAsync("() => window.__cairnPaint && window.__cairnPaint.elements.length > 0",
-            null, new() { Timeout = 2_000, PollingInterval = 20 }).ContinueWith(_ => { }, TaskScheduler.Default);
+            null, new() { Timeout = 5_000, PollingInterval = 20 }).ContinueWith(_ => { }, TaskScheduler.Default);
         var values = await page.EvaluateAsync<double[]>(Read);
         return new BrowserPaint(values[0], values[1], values[2], values[3]);
     }
