@@ -1,11 +1,16 @@
 // The web UI's speed on a seeded data set (issue 8's table): N runs × (20 params, 20 metrics, 10 tags) over 2,000 distinct
-// metric keys, and one run with a 1,000,000-point metric. Seeds through the store port, starts the real server on the same
-// database, and measures server time (the store calls a page makes, or the HTTP endpoint) and paint time (Debian's
-// chromium through Playwright, from navigation to the element on screen, cold and warm cache: PaintBench.cs). Prints p50/p95 per measurement.
+// metric keys, and one run with a 1,000,000-point metric. Seeds the runs by SQL (BulkRunSeed.cs, checked against the store
+// by SeedCheck.cs; --seed store writes them through the store port instead) and the long history through the store,
+// starts the real server on the same database, and measures server time (the store calls a page makes, or the HTTP
+// endpoint) and paint time (Debian's chromium through Playwright, from navigation to the element on screen, cold and warm
+// cache, beside the browser's own Element Timing figure: PaintBench.cs, PaintProbe.cs). Prints p50/p95 per measurement.
+// --postgres runs it all on a throwaway PostgreSQL cluster (initdb in a temporary folder, a free loopback port).
 //
-//   dotnet run --project bench/ui -c Release -- [--runs 100000] [--points 1000000] [--backend-store-uri URI] [--chart-only]
+//   dotnet run --project bench/ui -c Release -- [--runs 100000] [--points 1000000] [--postgres | --backend-store-uri URI]
+//       [--seed sql|store] [--repeats 20] [--chart-only] [--server-only] [--trace FOLDER] [--chromium-defaults]
 //   dotnet run --project bench/ui -c Release -- --registry-models 1000 [--backend-store-uri URI]   (RegistryBench.cs)
 //   dotnet run --project bench/ui -c Release -- --compare-runs 10000 [--backend-store-uri URI]     (CompareBench.cs)
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using Cairn.Core.Search;
@@ -14,7 +19,10 @@ using Cairn.Server;
 using Cairn.Storage;
 using Cairn.Storage.Postgres;
 using Cairn.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Cairn.Tests.Shared;
+using Npgsql;
 
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
@@ -22,7 +30,8 @@ var runCount = int.Parse(options.GetValueOrDefault("runs", "100000"), CultureInf
 var pointCount = int.Parse(options.GetValueOrDefault("points", "1000000"), CultureInfo.InvariantCulture);
 var folder = Path.Combine(Path.GetTempPath(), "cairn-bench-ui", Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(folder);
-var backend = options.GetValueOrDefault("backend-store-uri", $"sqlite:///{folder}/cairn.db");
+await using var cluster = options.ContainsKey("postgres") ? await PostgresCluster.StartAsync() : null;
+var backend = cluster?.Uri ?? options.GetValueOrDefault("backend-store-uri", $"sqlite:///{folder}/cairn.db");
 if (options.TryGetValue("registry-models", out var registryModels))
 {
     await RegistryBench.RunAsync(int.Parse(registryModels, CultureInfo.InvariantCulture), backend, folder);
@@ -35,8 +44,8 @@ if (options.TryGetValue("compare-runs", out var compareRuns))
     return;
 }
 
-const int MetricKeys = 2_000;
-const int Repeats = 20;
+const int MetricKeys = BenchRuns.MetricKeys;
+var Repeats = int.Parse(options.GetValueOrDefault("repeats", "20"), CultureInfo.InvariantCulture);
 
 Console.WriteLine($"backend {BackendStoreUri.Redact(backend)}; {runCount:N0} runs; {pointCount:N0}-point metric");
 var seedClock = Stopwatch.StartNew();
@@ -44,47 +53,53 @@ string experimentName = "bench-ui";
 RunId bigRun;
 {
     var location = BackendStoreUri.Parse(backend, folder);
+    var postgres = location.Provider == BackendStoreUri.Postgres;
     ITrackingStore store;
     IAsyncDisposable database;
-    if (location.Provider == BackendStoreUri.Postgres)
+    DbConnection connection;
+    if (postgres)
     {
         var pg = PostgresDatabase.Open(location.Location);
-        (store, database) = (new PostgresTrackingStore(pg, TimeProvider.System), pg);
+        (store, database, connection) = (new PostgresTrackingStore(pg, TimeProvider.System), pg, new NpgsqlConnection(location.Location));
     }
     else
     {
         var lite = SqliteDatabase.Open(location.Location);
-        (store, database) = (new SqliteTrackingStore(lite, TimeProvider.System), lite);
+        (store, database, connection) = (new SqliteTrackingStore(lite, TimeProvider.System), lite,
+            new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = location.Location, Pooling = false, DefaultTimeout = 600 }.ToString()));
     }
 
+    await connection.OpenAsync();
     var cancel = CancellationToken.None;
     var experiment = await store.CreateExperimentAsync(experimentName, null, [], cancel);
-    var random = new Random(1);
-    var next = 0;
-    await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
-    {
-        int i;
-        while ((i = Interlocked.Increment(ref next) - 1) < runCount)
-        {
-            var run = await store.CreateRunAsync(new NewRun(experiment, "bench", $"run-{i:000000}", 1_700_000_000_000 + i, []), cancel);
-            var metrics = Enumerable.Range(0, 20).Select(j => new Metric($"metric_{(i * 7 + j * 101) % MetricKeys:0000}", (i * 31 + j) % 997 / 997.0, 1_700_000_000_000 + i, 0)).ToList();
-            var parameters = Enumerable.Range(0, 20).Select(j => new KeyValue($"param_{j:00}", ((i + j) % 13).ToString(CultureInfo.InvariantCulture))).ToList();
-            var tags = Enumerable.Range(0, 10).Select(j => new KeyValue($"tag_{j}", $"v{(i + j) % 5}")).ToList();
-            await store.LogBatchAsync(run.Info.RunId, new LogBatch(metrics, parameters, tags), cancel);
-        }
-    }));
 
-    var big = await store.CreateRunAsync(new NewRun(experiment, "bench", "long-history", 1_700_000_000_000, []), cancel);
+    // --seed store writes every run through the store port as a client would (over ten minutes at 100,000 runs);
+    // the default writes the same rows by SQL after checking, on 25 runs, that both ways give the same rows.
+    if (options.GetValueOrDefault("seed", "sql") == "store")
+    {
+        await BenchRuns.LogAsync(store, experiment, 0, runCount);
+    }
+    else
+    {
+        await SeedCheck.RunAsync(store, connection, postgres);
+        await new BulkRunSeed(connection, postgres).SeedAsync(experiment, 0, runCount, progress: true);
+    }
+
+    Console.WriteLine($"{runCount:N0} runs seeded in {seedClock.Elapsed.TotalSeconds:0} s");
+    var random = new Random(1);
+    var big = await store.CreateRunAsync(new NewRun(experiment, "bench", "long-history", BenchRuns.StartTime, []), cancel);
     bigRun = big.Info.RunId;
     var historyClock = Stopwatch.StartNew();
     for (var offset = 0; offset < pointCount; offset += 1_000)
     {
         var batch = Enumerable.Range(offset, Math.Min(1_000, pointCount - offset))
-            .Select(s => new Metric("loss", s % 50_000 == 7 ? 100 : Math.Sin(s / 10_000.0) + random.NextDouble() / 10, 1_700_000_000_000 + s, s)).ToList();
+            .Select(s => new Metric("loss", s % 50_000 == 7 ? 100 : Math.Sin(s / 10_000.0) + random.NextDouble() / 10, BenchRuns.StartTime + s, s)).ToList();
         await store.LogBatchAsync(bigRun, new LogBatch(batch, [], []), cancel);
     }
 
-    Console.WriteLine($"long history: {pointCount:N0} points logged in batches of 1,000 in {historyClock.Elapsed.TotalSeconds:0.0} s");
+    Console.WriteLine($"long history: {pointCount:N0} points logged through the store in batches of 1,000 in {historyClock.Elapsed.TotalSeconds:0.0} s");
+    await new BulkRunSeed(connection, postgres).SettleAsync();
+    await connection.DisposeAsync();
     await database.DisposeAsync();
 }
 
@@ -157,21 +172,30 @@ await Measure("1,000,000-point chart zoomed to the middle half, server (HTTP, 57
     await response.Content.ReadAsByteArrayAsync();
 });
 
-await using var paint = await PaintBench.StartAsync(address, Repeats);
-await paint.MeasureBaselineAsync();
-var columns = string.Join(",", Enumerable.Range(0, 20).Select(j => $"metrics.metric_{(j * 101) % MetricKeys:0000}"));
-if (!chartOnly)
+// --server-only stops after the server measurements (a quick check of a seed).
+if (options.ContainsKey("server-only"))
 {
-    await paint.MeasureAsync("runs table first page (100 rows × 20 columns)", "< 500 ms", $"/experiments/{experimentId}?cols={Uri.EscapeDataString(columns)}", "tr[data-run-id]");
-    await paint.MeasureAsync("runs table sorted by a metric (100 rows × 20 columns)", "-", $"/experiments/{experimentId}?cols={Uri.EscapeDataString(columns)}&order={Uri.EscapeDataString("metrics.metric_0007 desc")}", "tr[data-run-id]");
+    await app.StopAsync();
+    timings.PrintTable();
 }
+else
+{
+    await using var paint = await PaintBench.StartAsync(address, Repeats, options.GetValueOrDefault("trace"), options.ContainsKey("chromium-defaults"));
+    await paint.MeasureBaselineAsync();
+    var columns = string.Join(",", Enumerable.Range(0, 20).Select(j => $"metrics.metric_{(j * 101) % MetricKeys:0000}"));
+    if (!chartOnly)
+    {
+        await paint.MeasureAsync("runs table first page (100 rows × 20 columns)", "< 500 ms", $"/experiments/{experimentId}?cols={Uri.EscapeDataString(columns)}", "tr[data-run-id]");
+        await paint.MeasureAsync("runs table sorted by a metric (100 rows × 20 columns)", "-", $"/experiments/{experimentId}?cols={Uri.EscapeDataString(columns)}&order={Uri.EscapeDataString("metrics.metric_0007 desc")}", "tr[data-run-id]");
+    }
 
-await paint.MeasureAsync("1,000,000-point chart", "< 1 s", $"/runs/{bigRun}", "figure[data-metric='loss'] svg[data-points]");
+    await paint.MeasureAsync("1,000,000-point chart", "< 1 s", $"/runs/{bigRun}", "figure[data-metric='loss'] svg[data-points]");
 
-await app.StopAsync();
-timings.PrintTable();
+    await app.StopAsync();
+    timings.PrintTable();
 
-paint.PrintTables();
+    paint.PrintTables();
+}
 
 try
 {
