@@ -12,15 +12,7 @@ public sealed partial class MetricDownsampler
     public static async Task<DownsampledHistory> LoadAgainstAsync(ITrackingStore store, RunId runId, string key, string xKey, int pixels,
         double? start, double? end, CancellationToken cancellationToken)
     {
-        if (pixels is < 1 or > MaxPixels)
-        {
-            throw CairnException.InvalidParameter($"pixels must be between 1 and {MaxPixels}; got {pixels}.");
-        }
-
-        if (start > end)
-        {
-            throw CairnException.InvalidParameter($"start must not be greater than end; got start={start} and end={end}.");
-        }
+        CheckRequest(pixels, start, end);
 
         // Both histories arrive in step order, so one pass over each pairs them (a merge join) without a lookup table.
         var xs = new List<(long Step, double Value)>();

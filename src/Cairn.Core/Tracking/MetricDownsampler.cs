@@ -60,13 +60,8 @@ public sealed partial class MetricDownsampler
     /// <summary>The most pixels a request may ask for (a 8K screen is 7,680 wide).</summary>
     public const int MaxPixels = 8_192;
 
-    /// <summary>
-    /// Reduces one metric's history for a chart; what the downsampled history endpoint and the web UI's charts both use.
-    /// On the step axis a wide range is read from the write-time pyramid (O(pixels) rows); a narrow one, and the time
-    /// axes, read the points in one ordered pass.
-    /// </summary>
-    public static async Task<DownsampledHistory> LoadAsync(ITrackingStore store, RunId runId, string key, int pixels, ChartXAxis axis,
-        double? start, double? end, CancellationToken cancellationToken)
+    /// <summary>The checks every chart request shares: a pixel count in range and start not after end.</summary>
+    private static void CheckRequest(int pixels, double? start, double? end)
     {
         if (pixels is < 1 or > MaxPixels)
         {
@@ -77,6 +72,17 @@ public sealed partial class MetricDownsampler
         {
             throw CairnException.InvalidParameter($"start must not be greater than end; got start={start} and end={end}.");
         }
+    }
+
+    /// <summary>
+    /// Reduces one metric's history for a chart; what the downsampled history endpoint and the web UI's charts both use.
+    /// On the step axis a wide range is read from the write-time pyramid (O(pixels) rows); a narrow one, and the time
+    /// axes, read the points in one ordered pass.
+    /// </summary>
+    public static async Task<DownsampledHistory> LoadAsync(ITrackingStore store, RunId runId, string key, int pixels, ChartXAxis axis,
+        double? start, double? end, CancellationToken cancellationToken)
+    {
+        CheckRequest(pixels, start, end);
 
         if (axis == ChartXAxis.Step && await FromPyramidAsync(store, runId, key, pixels, start, end, cancellationToken) is { } fromPyramid)
         {
