@@ -29,8 +29,17 @@ internal abstract class SqlDialect
     /// <summary><c>column IN (…)</c> or <c>NOT IN</c>, with the whole list as one parameter.</summary>
     public abstract string InList(string column, Comparator op, IEnumerable<string> values, SqlParameters parameters);
 
-    /// <summary><c>column IN (ids)</c>, with the ids as one parameter.</summary>
-    public abstract string InIds(string column, IEnumerable<long> ids, SqlParameters parameters);
+    /// <summary>
+    /// <c>column IN (ids)</c>, with the ids as one parameter; one id is a plain equality, which PostgreSQL can walk an
+    /// index in order for (it sorts instead for <c>= ANY(array)</c>, even of one element).
+    /// </summary>
+    public string InIds(string column, IEnumerable<long> ids, SqlParameters parameters)
+    {
+        var list = ids as IReadOnlyList<long> ?? ids.ToList();
+        return list.Count == 1 ? $"{column} = {parameters.Add(list[0])}" : InIdList(column, list, parameters);
+    }
+
+    protected abstract string InIdList(string column, IReadOnlyList<long> ids, SqlParameters parameters);
 
     /// <summary>An ORDER BY direction; NULLs sort first ascending and last descending on both databases.</summary>
     public abstract string Direction(bool ascending);
@@ -45,7 +54,7 @@ internal abstract class SqlDialect
         public override string InList(string column, Comparator op, IEnumerable<string> values, SqlParameters parameters) =>
             $"{column} {(op == Comparator.NotIn ? "NOT IN" : "IN")} (SELECT value FROM json_each({parameters.Add(JsonSerializer.Serialize(values.ToArray(), StorageJsonContext.Default.StringArray))}))";
 
-        public override string InIds(string column, IEnumerable<long> ids, SqlParameters parameters) =>
+        protected override string InIdList(string column, IReadOnlyList<long> ids, SqlParameters parameters) =>
             $"{column} IN (SELECT value FROM json_each({parameters.Add(JsonIds(ids))}))";
 
         public override string Direction(bool ascending) => ascending ? "ASC" : "DESC";
@@ -66,7 +75,7 @@ internal abstract class SqlDialect
             return op == Comparator.NotIn ? $"NOT ({test})" : test;
         }
 
-        public override string InIds(string column, IEnumerable<long> ids, SqlParameters parameters) =>
+        protected override string InIdList(string column, IReadOnlyList<long> ids, SqlParameters parameters) =>
             $"{column} = ANY({parameters.Add(ids.ToArray())})";
 
         public override string Direction(bool ascending) => ascending ? "ASC NULLS FIRST" : "DESC NULLS LAST";

@@ -44,26 +44,23 @@ internal sealed partial class TrackingReads
             return new Page<Run>(runs, rows.Count > query.MaxResults ? next.Encode() : null);
         }, cancellationToken);
 
+    /// <summary>
+    /// A page in the default order: start time descending with runs that never started last, then run id. After a
+    /// cursor with a start time, the started runs before it come first and the never-started ones only when the page is
+    /// not full yet; each stretch is a range of <c>runs_by_experiment</c> read in order, so a page costs the same at any
+    /// depth (one condition with an OR would make the index walk from the start and filter).
+    /// </summary>
     private Task<Page<Run>> ByStartAsync(RunQuery query, RunCursor? cursor, CancellationToken cancellationToken) =>
         source.ReadAsync(async (connection, transaction) =>
         {
-            var parameters = new SqlParameters();
-            var where = new List<string>
+            var take = query.MaxResults + 1;
+            var neverStarted = cursor is not null && cursor.StartTime is null;
+            var runs = await StretchAsync(cursor, neverStarted, take);
+            if (cursor?.StartTime is not null && runs.Count < take)
             {
-                Dialect.InIds("r.experiment_id", query.ExperimentIds.Select(e => e.Value), parameters),
-                ExperimentSearchSql.ViewTypeCondition("r.lifecycle_stage", query.ViewType),
-            };
-            where.AddRange(query.Filter.Select(f => RunSearchSql.Condition(f, Dialect, parameters)));
-            if (cursor is not null)
-            {
-                where.Add(StartedAfter(cursor, parameters));
+                runs.AddRange(await StretchAsync(cursor, true, take - runs.Count));
             }
 
-            var sql = $"""
-                SELECT {RunReader.RunColumns} FROM runs r WHERE {string.Join(" AND ", where)}
-                ORDER BY r.start_time {Dialect.Direction(false)}, r.run_uuid ASC LIMIT {query.MaxResults + 1}
-                """;
-            var runs = await RunReader.LoadAsync(connection, transaction, Dialect, sql, parameters, query.MaxResults + 1, cancellationToken, query.Parts);
             if (runs.Count <= query.MaxResults)
             {
                 return new Page<Run>(runs, null);
@@ -72,9 +69,48 @@ internal sealed partial class TrackingReads
             runs.RemoveAt(runs.Count - 1);
             var last = runs[^1].Info;
             return new Page<Run>(runs, RunCursor.ForStart(last.StartTime, last.RunId.Value).Encode());
+
+            Task<List<Run>> StretchAsync(RunCursor? from, bool neverStartedRuns, int limit)
+            {
+                var parameters = new SqlParameters();
+                var sql = DefaultOrderSql(Dialect, query, from, neverStartedRuns, limit, parameters);
+                return RunReader.LoadAsync(connection, transaction, Dialect, sql, parameters, limit, cancellationToken, query.Parts);
+            }
         }, cancellationToken);
 
-    /// <summary>After the cursor in the default order: start time descending with runs that never started last, then run id.</summary>
+    /// <summary>
+    /// One stretch of the default order after <paramref name="cursor"/>: the first page (no cursor), the started runs
+    /// before a cursor with a start time, or the never-started runs (after the cursor's run id when it is one of them).
+    /// </summary>
+    internal static string DefaultOrderSql(SqlDialect dialect, RunQuery query, RunCursor? cursor, bool neverStarted, int take, SqlParameters parameters)
+    {
+        var where = new List<string>
+        {
+            dialect.InIds("r.experiment_id", query.ExperimentIds.Select(e => e.Value), parameters),
+            ExperimentSearchSql.ViewTypeCondition("r.lifecycle_stage", query.ViewType),
+        };
+        where.AddRange(query.Filter.Select(f => RunSearchSql.Condition(f, dialect, parameters)));
+        if (neverStarted)
+        {
+            where.Add("r.start_time IS NULL");
+            if (cursor is { StartTime: null })
+            {
+                where.Add($"r.run_uuid > {parameters.Add(cursor.RunUuid ?? "")}");
+            }
+        }
+        else if (cursor?.StartTime is { } start)
+        {
+            var time = parameters.Add(start);
+            where.Add($"r.start_time <= {time} AND (r.start_time < {time} OR r.run_uuid > {parameters.Add(cursor.RunUuid ?? "")})");
+        }
+
+        return $"""
+            SELECT {RunReader.RunColumns} FROM runs r WHERE {string.Join(" AND ", where)}
+            ORDER BY r.start_time {dialect.Direction(false)}, r.run_uuid ASC LIMIT {take}
+            """;
+    }
+
+    /// <summary>After the cursor in the default order, as one condition (for the metric sort's stretch of runs without the metric).</summary>
     private static string StartedAfter(RunCursor cursor, SqlParameters parameters)
     {
         var uuid = parameters.Add(cursor.RunUuid ?? "");

@@ -149,6 +149,33 @@ public abstract class KeysetPagingContract<TBackend>(TBackend backend) : IClassF
         Assert.Equal((await SearchAllAsync(query)).Select(r => r.Info.RunId), walked.Select(r => r.Info.RunId));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task DefaultOrder_PutsNeverStartedRunsLast_AcrossPageBoundaries(int pageSize)
+    {
+        // Runs imported from elsewhere may have no start time; the store's own runs always have one.
+        var id = await SeedAsync();
+        string[] neverStarted = ["r03", "r07", "r11", "r15", "r19"];
+        await backend.Reads.ReadAsync(async (connection, transaction) =>
+        {
+            var names = neverStarted.Select(n => $"'{n}'");
+            await using var command = Sql.SqlReads.Command(connection, transaction,
+                $"UPDATE runs SET start_time = NULL WHERE experiment_id = {id.Value} AND name IN ({string.Join(", ", names)})");
+            Assert.Equal(neverStarted.Length, await command.ExecuteNonQueryAsync(Cancel));
+            await transaction.CommitAsync(Cancel);
+            return 0;
+        }, Cancel);
+        var query = new RunQuery([id], [], [], ViewType.ActiveOnly, pageSize, 0);
+
+        var walked = await WalkAsync(query);
+
+        Assert.Equal((await SearchAllAsync(query)).Select(r => r.Info.RunId), walked.Select(r => r.Info.RunId));
+        Assert.Equal(neverStarted, walked.TakeLast(neverStarted.Length).Select(r => r.Info.RunName).Order(StringComparer.Ordinal));
+        Assert.Equal(21, walked.Count);
+    }
+
     [Fact]
     public async Task OtherOrders_PageToo()
     {

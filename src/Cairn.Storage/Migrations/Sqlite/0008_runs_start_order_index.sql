@@ -1,0 +1,2 @@
+-- Nothing to change on SQLite: its DESC index already puts runs that never started last, the runs table's default
+-- order. PostgreSQL's did not (see the PostgreSQL script of the same name); the versions stay aligned.
