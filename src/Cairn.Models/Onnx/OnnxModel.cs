@@ -9,11 +9,18 @@ namespace Cairn.Models.Onnx;
 /// <summary>An ONNX model run by ONNX Runtime on the CPU. Tensor outputs are returned; sequence and map outputs are skipped.</summary>
 public sealed class OnnxModel : LoadedModel
 {
+    /// <summary>Default run options, shared: a run only reads them.</summary>
+    private static readonly RunOptions RunDefaults = new();
+
     private readonly InferenceSession _session;
+    private readonly string[] _inputNames;
+    private readonly string[] _tensorOutputNames;
 
     private OnnxModel(MlModelFile metadata, string directory, InferenceSession session) : base(metadata, directory)
     {
         _session = session;
+        _inputNames = [.. session.InputMetadata.Keys];
+        _tensorOutputNames = [.. session.OutputMetadata.Where(p => p.Value.IsTensor).Select(p => p.Key)];
         Signature = metadata.Signature ?? new ModelSignature(
             new SignatureSchema([], session.InputMetadata.Select(p => Spec(p.Key, p.Value)).ToList()),
             new SignatureSchema([], session.OutputMetadata.Where(p => p.Value.IsTensor).Select(p => Spec(p.Key, p.Value)).ToList()));
@@ -50,17 +57,36 @@ public sealed class OnnxModel : LoadedModel
 
     public override IReadOnlyList<Tensor> Predict(IReadOnlyList<Tensor> inputs)
     {
-        var feeds = new List<NamedOnnxValue>();
-        foreach (var (name, meta) in _session.InputMetadata)
+        // OrtValues over the request's own arrays, and only the tensor outputs asked for: the NamedOnnxValue API copies
+        // both ways and converts every output, including the sequence and map outputs that are dropped anyway.
+        var feeds = new OrtValue[_inputNames.Length];
+        try
         {
-            var tensor = inputs.FirstOrDefault(t => t.Name == name)
-                ?? (inputs.Count == 1 && _session.InputMetadata.Count == 1 ? inputs[0] : null)
-                ?? throw new FormatException($"Missing input tensor '{name}'.");
-            feeds.Add(Feed(name, meta, tensor));
-        }
+            for (var i = 0; i < _inputNames.Length; i++)
+            {
+                var name = _inputNames[i];
+                var tensor = inputs.FirstOrDefault(t => t.Name == name)
+                    ?? (inputs.Count == 1 && _inputNames.Length == 1 ? inputs[0] : null)
+                    ?? throw new FormatException($"Missing input tensor '{name}'.");
+                feeds[i] = Feed(name, _session.InputMetadata[name], tensor);
+            }
 
-        using var results = _session.Run(feeds);
-        return results.Where(r => r.ValueType == OnnxValueType.ONNX_TYPE_TENSOR).Select(ToTensor).ToList();
+            using var results = _session.Run(RunDefaults, _inputNames, feeds, _tensorOutputNames);
+            var outputs = new Tensor[results.Count];
+            for (var i = 0; i < outputs.Length; i++)
+            {
+                outputs[i] = ToTensor(_tensorOutputNames[i], results[i]);
+            }
+
+            return outputs;
+        }
+        finally
+        {
+            foreach (var feed in feeds)
+            {
+                feed?.Dispose();
+            }
+        }
     }
 
     /// <summary>
@@ -140,9 +166,9 @@ public sealed class OnnxModel : LoadedModel
         return new Tensor(name, Dtype(meta.ElementType), shape, values);
     }
 
-    private static NamedOnnxValue Feed(string name, NodeMetadata meta, Tensor tensor)
+    private static OrtValue Feed(string name, NodeMetadata meta, Tensor tensor)
     {
-        var dims = tensor.Shape.Select(d => (int)d).ToArray();
+        var dims = tensor.Shape;
         var expected = meta.Dimensions;
         if (expected.Length != dims.Length || expected.Zip(dims).Any(p => p.First >= 0 && p.First != p.Second))
         {
@@ -153,14 +179,25 @@ public sealed class OnnxModel : LoadedModel
         var element = meta.ElementType;
         return element switch
         {
-            _ when element == typeof(float) => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(Convert<float>(tensor), dims)),
-            _ when element == typeof(double) => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<double>(Convert<double>(tensor), dims)),
-            _ when element == typeof(long) => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<long>(Convert<long>(tensor), dims)),
-            _ when element == typeof(int) => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<int>(Convert<int>(tensor), dims)),
-            _ when element == typeof(bool) => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<bool>(Convert<bool>(tensor), dims)),
-            _ when element == typeof(string) => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<string>(Convert<string>(tensor), dims)),
+            _ when element == typeof(float) => OrtValue.CreateTensorValueFromMemory(Convert<float>(tensor), dims),
+            _ when element == typeof(double) => OrtValue.CreateTensorValueFromMemory(Convert<double>(tensor), dims),
+            _ when element == typeof(long) => OrtValue.CreateTensorValueFromMemory(Convert<long>(tensor), dims),
+            _ when element == typeof(int) => OrtValue.CreateTensorValueFromMemory(Convert<int>(tensor), dims),
+            _ when element == typeof(bool) => OrtValue.CreateTensorValueFromMemory(Convert<bool>(tensor), dims),
+            _ when element == typeof(string) => StringTensor(Convert<string>(tensor), dims),
             _ => throw new NotSupportedException($"Input '{name}' has element type {element.Name}, which is not supported."),
         };
+    }
+
+    private static OrtValue StringTensor(string[] values, long[] dims)
+    {
+        var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, dims);
+        for (var i = 0; i < values.Length; i++)
+        {
+            value.StringTensorSetElementAt(values[i] ?? "", i);
+        }
+
+        return value;
     }
 
     private static T[] Convert<T>(Tensor tensor)
@@ -187,21 +224,20 @@ public sealed class OnnxModel : LoadedModel
         return result;
     }
 
-    private static Tensor ToTensor(DisposableNamedOnnxValue value)
+    private static Tensor ToTensor(string name, OrtValue value)
     {
-        return value.Value switch
+        var info = value.GetTensorTypeAndShape();
+        var shape = info.Shape;
+        return info.ElementDataType switch
         {
-            DenseTensor<float> t => Make(t, "float32"),
-            DenseTensor<double> t => Make(t, "float64"),
-            DenseTensor<long> t => Make(t, "int64"),
-            DenseTensor<int> t => Make(t, "int32"),
-            DenseTensor<bool> t => Make(t, "bool"),
-            DenseTensor<string> t => Make(t, "str"),
-            var other => throw new NotSupportedException($"Output '{value.Name}' is a {other?.GetType().Name}, which is not supported."),
+            TensorElementType.Float => new Tensor(name, "float32", shape, value.GetTensorDataAsSpan<float>().ToArray()),
+            TensorElementType.Double => new Tensor(name, "float64", shape, value.GetTensorDataAsSpan<double>().ToArray()),
+            TensorElementType.Int64 => new Tensor(name, "int64", shape, value.GetTensorDataAsSpan<long>().ToArray()),
+            TensorElementType.Int32 => new Tensor(name, "int32", shape, value.GetTensorDataAsSpan<int>().ToArray()),
+            TensorElementType.Bool => new Tensor(name, "bool", shape, value.GetTensorDataAsSpan<bool>().ToArray()),
+            TensorElementType.String => new Tensor(name, "str", shape, value.GetStringTensorAsArray()),
+            var other => throw new NotSupportedException($"Output '{name}' has element type {other}, which is not supported."),
         };
-
-        Tensor Make<T>(DenseTensor<T> t, string dtype) =>
-            new(value.Name, dtype, t.Dimensions.ToArray().Select(d => (long)d).ToArray(), t.Buffer.ToArray());
     }
 
     private static Column ToColumn(Tensor tensor, int rows)

@@ -1,4 +1,5 @@
 using Cairn.Client;
+using Cairn.Models;
 using Cairn.Models.Data;
 using Cairn.Models.Onnx;
 using Cairn.Models.Package;
@@ -110,5 +111,43 @@ public sealed class OnnxModelTests(CairnServer server) : IClassFixture<CairnServ
         using var model = await ModelPackage.LoadAsync(package);
         var error = Assert.Throws<FormatException>(() => model.Predict([Tensor.Of("float_input", new float[4], 1, 4)]));
         Assert.Contains("needs shape [-1, 3], got [1, 4]", error.Message);
+    }
+
+    private async Task<LoadedModel> LoadLocalAsync(string folder, byte[] onnx)
+    {
+        var path = Path.Combine(_work, folder + ".onnx");
+        File.WriteAllBytes(path, onnx);
+        var package = Directory.CreateDirectory(Path.Combine(_work, folder)).FullName;
+        var flavors = OnnxFlavor.Save(path, package);
+        await ModelPackage.CompleteAsync(package, flavors, new ModelPackage.Details(null), TimeProvider.System);
+        return await ModelPackage.LoadAsync(package);
+    }
+
+    [Fact]
+    public async Task NonTensorOutputs_AreLeftOut_AndTheTensorOutputsStillComeBack()
+    {
+        using var model = await LoadLocalAsync("with-sequence", OnnxModelBuilder.Linear("float_input", "variable", Weights, Bias, sequenceOutput: "as_sequence"));
+        float[] x = [1, 2, 3, -1, 0, 0.5f];
+
+        var output = Assert.Single(model.Predict([Tensor.Of("float_input", x, 2, 3)]));
+
+        Assert.Equal("variable", output.Name);
+        Assert.Equal([2L, 2L], output.Shape);
+        Assert.Equal(Expected(x, 2), (float[])output.Data);
+        Assert.DoesNotContain(model.Signature.Outputs!.Tensors, t => t.Name == "as_sequence");
+    }
+
+    [Fact]
+    public async Task StringTensors_GoInAndComeBack()
+    {
+        using var model = await LoadLocalAsync("strings", OnnxModelBuilder.StringIdentity("words", "same"));
+        string[] words = ["alpha", "", "gamma δ"];
+
+        var output = Assert.Single(model.Predict([new Tensor("words", "str", [3, 1], words)]));
+
+        Assert.Equal("same", output.Name);
+        Assert.Equal("str", output.Dtype);
+        Assert.Equal([3L, 1L], output.Shape);
+        Assert.Equal(words, (string[])output.Data);
     }
 }
