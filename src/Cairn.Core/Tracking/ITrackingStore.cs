@@ -84,6 +84,12 @@ public interface ITrackingStore
     /// </summary>
     Task<Page<Run>> SearchRunsByKeyAsync(RunQuery query, string? after, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The runs matching the filter with only the named params and latest metric values, read column by column in one
+    /// pass per table: a plot over 10,000 runs builds no run objects with every tag, param and metric.
+    /// </summary>
+    Task<RunColumns> GetRunColumnsAsync(RunColumnQuery query, CancellationToken cancellationToken);
+
     /// <summary>The runs matching the filter grouped by a param or tag, largest groups first, at most MaxGroups.</summary>
     Task<IReadOnlyList<RunGroup>> GroupRunsAsync(RunGroupQuery query, CancellationToken cancellationToken);
 

@@ -59,6 +59,9 @@ public sealed partial class PostgresTrackingStore(PostgresDatabase database, Tim
     public Task<IReadOnlyList<RunGroup>> GroupRunsAsync(RunGroupQuery query, CancellationToken cancellationToken) =>
         _reads.GroupRunsAsync(query, cancellationToken);
 
+    public Task<RunColumns> GetRunColumnsAsync(RunColumnQuery query, CancellationToken cancellationToken) =>
+        _reads.GetRunColumnsAsync(query, cancellationToken);
+
     public Task<Page<Metric>> GetMetricHistoryAsync(MetricHistoryQuery query, CancellationToken cancellationToken) =>
         _reads.GetMetricHistoryAsync(query, cancellationToken);
 
