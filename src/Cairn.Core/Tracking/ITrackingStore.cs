@@ -124,6 +124,16 @@ public interface ITrackingStore
     Task<IReadOnlyList<MetricStepBucket>> GetMetricBucketsAsync(MetricBucketQuery query, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <see cref="VisitMetricHistoryAsync"/> for several ranges (any runs and keys) in one read: <paramref name="visit"/>
+    /// gets the index of the query and each point, query after query, each query's points in (step, timestamp, value)
+    /// order. Every run must exist. The compare page's overlay chart and best-step summary read 100 runs this way.
+    /// </summary>
+    Task VisitMetricHistoriesAsync(IReadOnlyList<MetricRangeQuery> queries, Action<int, Metric> visit, CancellationToken cancellationToken);
+
+    /// <summary><see cref="GetMetricBucketsAsync(MetricBucketQuery, CancellationToken)"/> for several queries in one read, a list per query. Every run must exist.</summary>
+    Task<IReadOnlyList<IReadOnlyList<MetricStepBucket>>> GetMetricBucketsAsync(IReadOnlyList<MetricBucketQuery> queries, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Distinct param, metric or tag keys (by <paramref name="kind"/>) used by the experiment's runs that start with
     /// <paramref name="prefix"/>, in order, at most <paramref name="limit"/>: the runs table's column chooser.
     /// </summary>
