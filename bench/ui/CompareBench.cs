@@ -18,7 +18,8 @@ internal static class CompareBench
     private const int Keys = 20;
     private const int HistoryLength = 50;
 
-    public static async Task RunAsync(int runCount, string backend, string folder)
+    /// <summary><paramref name="only"/> is <c>parallel</c> or <c>compare</c> to measure one page (null: both).</summary>
+    public static async Task RunAsync(int runCount, string backend, string folder, string? only = null)
     {
         Console.WriteLine($"compare: parallel coordinates over {runCount:N0} runs, compare {CompareRuns} runs × {Keys} metrics; backend {Cairn.Storage.BackendStoreUri.Redact(backend)}");
         var app = CairnApp.Create(["--Server:Port=0", $"--Storage:BackendStoreUri={backend}", $"--Artifacts:Destination={folder}/artifacts", "--Logging:LogLevel:Default=Warning"]);
@@ -61,10 +62,24 @@ internal static class CompareBench
         Task Measure(string name, string target, Func<Task> action) => timings.Measure(name, target, action);
 
         // --compare-runs 0 measures the compare page alone.
-        if (runCount > 0)
+        var parallel = runCount > 0 && only is null or "parallel";
+        var compare = only is null or "compare";
+        using var http = new HttpClient { BaseAddress = address };
+        if (parallel)
         {
-            await Measure($"parallel coordinates, server (read {runCount:N0} runs with params and latest metrics)", "—", () =>
+            // The read the page made before it read columns, as a baseline for the one it makes now.
+            await Measure($"parallel coordinates, server, whole runs (read {runCount:N0} runs with params and latest metrics)", "—", () =>
                 store.SearchRunsAsync(new RunQuery([wide], [], [], ViewType.ActiveOnly, runCount, 0) { Parts = RunParts.Metrics | RunParts.Params }, cancel));
+            await Measure($"parallel coordinates, server (read {runCount:N0} runs as param and latest-metric columns)", "—", () =>
+                store.GetRunColumnsAsync(new RunColumnQuery([wide], [], ViewType.ActiveOnly, runCount, null, null), cancel));
+            await Measure($"parallel coordinates over {runCount:N0} runs, HTML alone (prerendered page over HTTP)", "—", () =>
+                http.GetStringAsync($"/experiments/{wide}/parallel"));
+        }
+
+        if (compare)
+        {
+            await Measure($"compare {CompareRuns} runs, HTML alone (prerendered page over HTTP)", "—", () =>
+                http.GetStringAsync($"/compare?runs={string.Join(",", compared)}"));
         }
 
         using var playwright = await Playwright.CreateAsync();
@@ -98,7 +113,7 @@ internal static class CompareBench
             return elapsed;
         });
 
-        if (runCount > 0)
+        if (parallel)
         {
             await Paint("parallel coordinates, paint, baseline (filter matching no run)", "—",
                 $"/experiments/{wide}/parallel?filter={Uri.EscapeDataString("params.p00 = 'none'")}", "[data-run-count='0']");
@@ -120,9 +135,12 @@ internal static class CompareBench
             "table.diff tbody tr", "figure[data-metric] svg[data-points]", $"svg.parallel[data-lines='{n}']", n >= 3 ? "svg.contour" : "section[aria-labelledby='contour'] .empty",
             $"table[aria-label$='at the best step of metric_00'] tbody tr:nth-child({n})",
         ];
-        await Paint("compare 2 runs × 20 metrics, paint (baseline)", "—", CompareUrl(compared.Take(2)), compareDrawn(2));
-        await Paint($"compare {CompareRuns} runs × {Keys} metrics, paint (diff, overlay chart, scatter, box, contour, parallel, best step)", "< 1.5 s",
-            CompareUrl(compared), compareDrawn(CompareRuns));
+        if (compare)
+        {
+            await Paint("compare 2 runs × 20 metrics, paint (baseline)", "—", CompareUrl(compared.Take(2)), compareDrawn(2));
+            await Paint($"compare {CompareRuns} runs × {Keys} metrics, paint (diff, overlay chart, scatter, box, contour, parallel, best step)", "< 1.5 s",
+                CompareUrl(compared), compareDrawn(CompareRuns));
+        }
 
         await app.StopAsync();
         timings.PrintTable();

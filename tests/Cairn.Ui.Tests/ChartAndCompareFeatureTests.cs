@@ -180,6 +180,44 @@ public sealed class ChartAndCompareFeatureTests(UiServer ui) : IClassFixture<UiS
         await Browser.ScreenshotAsync(page, "parallel-coordinates-canvas-3000");
     }
 
+    [Fact]
+    public async Task Issue9_ParallelCoordinates_ChoosesDifferingNumericAxes_AndKeepsThemWhenInteractive()
+    {
+        var experimentId = await ui.Client.CreateExperimentAsync(Seed.Unique("parallel-axes"));
+        for (var i = 0; i < 30; i++)
+        {
+            var id = await Seed.RunAsync(ui.Client, experimentId, $"r{i}", 1_700_000_000_000 + i);
+            await Seed.LogAsync(ui.Client, id, [("loss", i / 29.0, 0), ("acc", 1 - i / 29.0, 0)],
+                [("depth", (i % 5).ToString(CultureInfo.InvariantCulture)), ("lr", (i % 3 / 10.0).ToString(CultureInfo.InvariantCulture)),
+                 ("optimizer", i % 2 == 0 ? "adam" : "sgd"), ("seed", "1")]);
+        }
+
+        // Once interactive (the circuit's render, which reads only the drawn columns), the page shows what it prerendered:
+        // the numeric fields that differ, params then metrics, each in key order; seed is the same everywhere and
+        // optimizer is not a number.
+        var page = await ui.Browser.NewPageAsync();
+        await Browser.OpenAsync(page, ui.Url($"/experiments/{experimentId}/parallel"));
+        var plot = page.Locator("svg.parallel");
+        await Expect(plot).ToHaveAttributeAsync("data-lines", "30");
+        var axes = await plot.Locator("g.axis-line").EvaluateAllAsync<string[]>("gs => gs.map(g => g.dataset.field)");
+        Assert.Equal(["params.depth", "params.lr", "metrics.acc", "metrics.loss"], axes);
+        await Expect(page.Locator("details.overlay-picker summary")).ToHaveTextAsync("Axes (4 of 5)");
+        await Expect(page.GetByLabel("Axis params.seed")).Not.ToBeCheckedAsync();
+        await Expect(page.GetByLabel("Axis params.optimizer")).ToHaveCountAsync(0);
+
+        // r0 has depth 0, lr 0, acc 1 and loss 0: the bottom, bottom, top and bottom of the four axes.
+        var first = await page.EvaluateAsync<string>("() => [...document.querySelectorAll('svg.parallel path.line')].find(p => p.querySelector('title').textContent === 'r0').getAttribute('d')");
+        Assert.Equal("M40 280L253.3 280L466.7 20L680 280", first);
+
+        // Dropping an axis goes through the address and redraws with the other three.
+        await page.Locator("details.overlay-picker summary").ClickAsync();
+        await page.GetByLabel("Axis metrics.acc").UncheckAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("axes=params.depth,params.lr,metrics.loss$"));
+        await Expect(plot.Locator("g.axis-line")).ToHaveCountAsync(3);
+        await Expect(page.Locator("details.overlay-picker summary")).ToHaveTextAsync("Axes (3 of 5)");
+        await Browser.ScreenshotAsync(page, "parallel-coordinates-axes");
+    }
+
     private static double Luminance(string hex)
     {
         var rgb = Convert.FromHexString(hex.TrimStart('#'));

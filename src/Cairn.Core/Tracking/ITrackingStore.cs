@@ -84,6 +84,12 @@ public interface ITrackingStore
     /// </summary>
     Task<Page<Run>> SearchRunsByKeyAsync(RunQuery query, string? after, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The runs matching the filter with only the named params and latest metric values, read column by column in one
+    /// pass per table: a plot over 10,000 runs builds no run objects with every tag, param and metric.
+    /// </summary>
+    Task<RunColumns> GetRunColumnsAsync(RunColumnQuery query, CancellationToken cancellationToken);
+
     /// <summary>The runs matching the filter grouped by a param or tag, largest groups first, at most MaxGroups.</summary>
     Task<IReadOnlyList<RunGroup>> GroupRunsAsync(RunGroupQuery query, CancellationToken cancellationToken);
 
@@ -116,6 +122,16 @@ public interface ITrackingStore
 
     /// <summary>Cells of one level of the metric's write-time pyramid (see <see cref="MetricPyramid"/>), in bucket order.</summary>
     Task<IReadOnlyList<MetricStepBucket>> GetMetricBucketsAsync(MetricBucketQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="VisitMetricHistoryAsync"/> for several ranges (any runs and keys) in one read: <paramref name="visit"/>
+    /// gets the index of the query and each point, query after query, each query's points in (step, timestamp, value)
+    /// order. Every run must exist. The compare page's overlay chart and best-step summary read 100 runs this way.
+    /// </summary>
+    Task VisitMetricHistoriesAsync(IReadOnlyList<MetricRangeQuery> queries, Action<int, Metric> visit, CancellationToken cancellationToken);
+
+    /// <summary><see cref="GetMetricBucketsAsync(MetricBucketQuery, CancellationToken)"/> for several queries in one read, a list per query. Every run must exist.</summary>
+    Task<IReadOnlyList<IReadOnlyList<MetricStepBucket>>> GetMetricBucketsAsync(IReadOnlyList<MetricBucketQuery> queries, CancellationToken cancellationToken);
 
     /// <summary>
     /// Distinct param, metric or tag keys (by <paramref name="kind"/>) used by the experiment's runs that start with

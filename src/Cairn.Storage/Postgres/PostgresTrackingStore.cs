@@ -59,6 +59,15 @@ public sealed partial class PostgresTrackingStore(PostgresDatabase database, Tim
     public Task<IReadOnlyList<RunGroup>> GroupRunsAsync(RunGroupQuery query, CancellationToken cancellationToken) =>
         _reads.GroupRunsAsync(query, cancellationToken);
 
+    public Task<RunColumns> GetRunColumnsAsync(RunColumnQuery query, CancellationToken cancellationToken) =>
+        _reads.GetRunColumnsAsync(query, cancellationToken);
+
+    public Task VisitMetricHistoriesAsync(IReadOnlyList<MetricRangeQuery> queries, Action<int, Metric> visit, CancellationToken cancellationToken) =>
+        _reads.VisitMetricHistoriesAsync(queries, visit, cancellationToken);
+
+    public Task<IReadOnlyList<IReadOnlyList<MetricStepBucket>>> GetMetricBucketsAsync(IReadOnlyList<MetricBucketQuery> queries, CancellationToken cancellationToken) =>
+        _reads.GetMetricBucketsAsync(queries, cancellationToken);
+
     public Task<Page<Metric>> GetMetricHistoryAsync(MetricHistoryQuery query, CancellationToken cancellationToken) =>
         _reads.GetMetricHistoryAsync(query, cancellationToken);
 

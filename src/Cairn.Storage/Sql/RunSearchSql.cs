@@ -11,7 +11,8 @@ namespace Cairn.Storage.Sql;
 /// </summary>
 internal static class RunSearchSql
 {
-    public static string Build(RunQuery query, SqlDialect dialect, SqlParameters parameters)
+    /// <summary>The search as one SELECT of <paramref name="columns"/> (the run columns unless a read needs fewer) from <c>runs r</c>.</summary>
+    public static string Build(RunQuery query, SqlDialect dialect, SqlParameters parameters, string columns = RunReader.RunColumns)
     {
         var where = new List<string>
         {
@@ -66,7 +67,7 @@ internal static class RunSearchSql
 
         order.Add("r.run_uuid ASC");
         return $"""
-            SELECT {RunReader.RunColumns} FROM runs r
+            SELECT {columns} FROM runs r
             {string.Join("\n", joins.Where(j => j.Length > 0))}
             WHERE {string.Join("\n AND ", where)}
             ORDER BY {string.Join(", ", order)}

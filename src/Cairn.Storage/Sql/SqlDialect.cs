@@ -41,6 +41,13 @@ internal abstract class SqlDialect
 
     protected abstract string InIdList(string column, IReadOnlyList<long> ids, SqlParameters parameters);
 
+    /// <summary>
+    /// A table of rows sent as parameters, to join against: a FROM item named <paramref name="alias"/> with the column
+    /// <c>i</c> (the row's index, from 0) and one column per entry of <paramref name="columns"/>, each a <c>long[]</c> or
+    /// <c>string[]</c> of the same length. Lets one statement serve many (run, key, range) lookups.
+    /// </summary>
+    public abstract string Rows(string alias, SqlParameters parameters, params (string Name, Array Values)[] columns);
+
     /// <summary>An ORDER BY direction; NULLs sort first ascending and last descending on both databases.</summary>
     public abstract string Direction(bool ascending);
 
@@ -58,6 +65,38 @@ internal abstract class SqlDialect
             $"{column} IN (SELECT value FROM json_each({parameters.Add(JsonIds(ids))}))";
 
         public override string Direction(bool ascending) => ascending ? "ASC" : "DESC";
+
+        // The rows travel as one JSON array of arrays; json_each numbers them.
+        public override string Rows(string alias, SqlParameters parameters, params (string Name, Array Values)[] columns)
+        {
+            var buffer = new System.IO.MemoryStream();
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                json.WriteStartArray();
+                for (var row = 0; row < columns[0].Values.Length; row++)
+                {
+                    json.WriteStartArray();
+                    foreach (var (_, values) in columns)
+                    {
+                        if (values is long[] numbers)
+                        {
+                            json.WriteNumberValue(numbers[row]);
+                        }
+                        else
+                        {
+                            json.WriteStringValue(((string[])values)[row]);
+                        }
+                    }
+
+                    json.WriteEndArray();
+                }
+
+                json.WriteEndArray();
+            }
+
+            var select = string.Join(", ", columns.Select((c, i) => $"json_extract(j.value, '$[{i}]') AS {c.Name}"));
+            return $"(SELECT j.key AS i, {select} FROM json_each({parameters.Add(Encoding.UTF8.GetString(buffer.ToArray()))}) j) AS {alias}";
+        }
 
         // SQLite's LIKE ignores ASCII case, so a case-sensitive LIKE is compiled to GLOB.
         protected override string Like(string column, string pattern, SqlParameters parameters) =>
@@ -79,6 +118,14 @@ internal abstract class SqlDialect
             $"{column} = ANY({parameters.Add(ids.ToArray())})";
 
         public override string Direction(bool ascending) => ascending ? "ASC NULLS FIRST" : "DESC NULLS LAST";
+
+        // One typed array per column, zipped by unnest; ordinality numbers the rows from 1.
+        public override string Rows(string alias, SqlParameters parameters, params (string Name, Array Values)[] columns)
+        {
+            var arrays = string.Join(", ", columns.Select(c => parameters.Add(c.Values)));
+            var names = string.Join(", ", columns.Select(c => c.Name));
+            return $"(SELECT u.o - 1 AS i, {names} FROM unnest({arrays}) WITH ORDINALITY AS u({names}, o)) AS {alias}";
+        }
 
         // ESCAPE '' makes a backslash an ordinary character, as it is in SQLite's GLOB and LIKE.
         protected override string Like(string column, string pattern, SqlParameters parameters) =>

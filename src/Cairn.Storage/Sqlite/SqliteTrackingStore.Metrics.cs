@@ -15,4 +15,10 @@ public sealed partial class SqliteTrackingStore
 
     public Task<IReadOnlyList<MetricStepBucket>> GetMetricBucketsAsync(MetricBucketQuery query, CancellationToken cancellationToken) =>
         _reads.GetMetricBucketsAsync(query, cancellationToken);
+
+    public Task VisitMetricHistoriesAsync(IReadOnlyList<MetricRangeQuery> queries, Action<int, Metric> visit, CancellationToken cancellationToken) =>
+        _reads.VisitMetricHistoriesAsync(queries, visit, cancellationToken);
+
+    public Task<IReadOnlyList<IReadOnlyList<MetricStepBucket>>> GetMetricBucketsAsync(IReadOnlyList<MetricBucketQuery> queries, CancellationToken cancellationToken) =>
+        _reads.GetMetricBucketsAsync(queries, cancellationToken);
 }

@@ -86,6 +86,9 @@ public sealed partial class SqliteTrackingStore
     public Task<IReadOnlyList<RunGroup>> GroupRunsAsync(RunGroupQuery query, CancellationToken cancellationToken) =>
         _reads.GroupRunsAsync(query, cancellationToken);
 
+    public Task<RunColumns> GetRunColumnsAsync(RunColumnQuery query, CancellationToken cancellationToken) =>
+        _reads.GetRunColumnsAsync(query, cancellationToken);
+
     public Task<IReadOnlyList<RunMetricSummary>> GetMetricSummariesAsync(IReadOnlyList<RunId> runIds, CancellationToken cancellationToken) =>
         _reads.GetMetricSummariesAsync(runIds, cancellationToken);
 

@@ -72,5 +72,7 @@ public sealed class CompareData(IReadOnlyList<Run> runs, IReadOnlyList<RunMetric
         value is { } v && baseline is { } b ? (v - b, b == 0 ? null : (v - b) / Math.Abs(b) * 100) : null;
 
     /// <summary>The label a run goes by on the page: its name, or its id when it has none.</summary>
-    public static string Label(Run run) => string.IsNullOrEmpty(run.Info.RunName) ? run.Info.RunId.Value[..8] : run.Info.RunName;
+    public static string Label(Run run) => Label(run.Info.RunId, run.Info.RunName);
+
+    public static string Label(RunId id, string? name) => string.IsNullOrEmpty(name) ? id.Value[..8] : name;
 }
