@@ -36,41 +36,144 @@ public sealed record TpeOptions
 /// <summary>
 /// Tree-structured Parzen Estimator, univariate (one density pair per parameter, as Optuna's default) or, with
 /// <see cref="TpeOptions.Multivariate"/>, joint over the parameters all complete trials share. Finished trials are
-/// ranked, the best γ(n) = min(⌈0.1·n⌉, 25) form the "good" group, the rest the "bad" one; a candidate drawn from the good
-/// density that maximises log l(x) − log g(x) is suggested. Only trials that have the parameter take part, so
-/// conditional parameters are modelled over the trials where they exist.
+/// ranked, the best γ(n) = min(⌈0.1·n⌉, 25) form the "good" group, the rest the "bad" one; of 24 candidates drawn from
+/// the good density the one that maximises log l(x) − log g(x) is suggested. Trials without the parameter are ranked
+/// too, then left out of its densities, so conditional parameters are modelled over the trials where they exist.
+/// <para>
+/// Univariate TPE reproduces Optuna 3.1's <c>TPESampler(seed=s)</c> suggestion for suggestion: start-up draws come from
+/// one NumPy <c>RandomState(seed)</c> (Optuna's random sampler) and TPE draws from another, each consumed in the order
+/// parameters are asked for. Like Optuna's, a sampler serves one study. So that a study restored from its trials goes
+/// on as an uninterrupted one would, a fresh sampler first moves both streams past the draws the trials it is shown
+/// took (counted as a sequential study takes them; enqueued values count as drawn).
+/// </para>
 /// </summary>
 public sealed class TpeSampler(int seed = 0, TpeOptions? options = null) : IJointSampler
 {
     private readonly TpeOptions _options = options ?? new TpeOptions();
+    private readonly Lock _streamsGate = new();
+    private NumpyRandomState? _startupStream;
+    private NumpyRandomState? _tpeStream;
 
     public int Seed { get; } = seed;
 
     public double Sample(StudyView study, TrialRecord trial, string name, Distribution distribution)
     {
-        var random = SeededRandom.For(Seed, trial.Number, name, "tpe");
-        var related = study.Trials.Where(t => t.Number != trial.Number && t.Distributions.TryGetValue(name, out var d) && d == distribution).ToList();
-        if (related.Count(t => t.State == TrialState.Complete) < _options.StartupTrials)
+        if (SingleValue(distribution) is { } only)
         {
-            return RandomSampler.FromUnit(distribution, random.NextDouble());
+            return only;
         }
 
-        var (good, bad) = Split(study, related);
-        var below = Estimator(distribution, name, good);
-        var above = Estimator(distribution, name, bad);
-        var best = double.NaN;
-        var bestScore = double.NegativeInfinity;
-        for (var i = 0; i < _options.EiCandidates; i++)
+        var finished = study.Trials.Count(t => t.Number != trial.Number && IsFinished(t));
+        lock (_streamsGate)
         {
-            var candidate = distribution.Snap(below.Sample(random));
-            var score = below.LogDensity(candidate) - above.LogDensity(candidate);
-            if (score > bestScore || double.IsNaN(best))
+            var (startup, tpe) = Streams(study, trial);
+            if (finished < _options.StartupTrials)
             {
-                (best, bestScore) = (candidate, score);
+                return StartupDraw(startup, distribution);
             }
+
+            var random = _options.Multivariate ? SeededRandom.For(Seed, trial.Number, name, "tpe") : tpe;
+            var (good, bad) = Split(study, study.Trials.Where(t => t.Number != trial.Number).ToList());
+            bool Has(TrialRecord t) => t.Distributions.TryGetValue(name, out var d) && d == distribution;
+            var below = Estimator(distribution, name, good.Where(Has).ToList());
+            var above = Estimator(distribution, name, bad.Where(Has).ToList());
+            var candidates = below.Sample(random, _options.EiCandidates);
+            var best = 0;
+            var bestScore = double.NaN;
+            for (var i = 0; i < candidates.Length; i++)
+            {
+                // np.argmax: the first maximum.
+                var score = below.LogDensity(candidates[i]) - above.LogDensity(candidates[i]);
+                if (i == 0 || score > bestScore)
+                {
+                    (best, bestScore) = (i, score);
+                }
+            }
+
+            return candidates[best];
+        }
+    }
+
+    /// <summary>Optuna's random sampler: one uniform per number in its sampling space (one per choice for categories, argmax).</summary>
+    private static double StartupDraw(NumpyRandomState random, Distribution distribution)
+    {
+        switch (distribution)
+        {
+            case CategoricalDistribution c:
+                var best = 0;
+                var bestDraw = double.NegativeInfinity;
+                for (var i = 0; i < c.Choices.Count; i++)
+                {
+                    var u = random.Uniform(0, 1);
+                    if (u > bestDraw)
+                    {
+                        (best, bestDraw) = (i, u);
+                    }
+                }
+
+                return best;
+            case FloatDistribution { Log: true } f:
+                return Math.Min(Math.Exp(random.Uniform(Math.Log(f.Low), Math.Log(f.High))), Math.BitDecrement(f.High));
+            case FloatDistribution { Step: { } step } f:
+                return random.Uniform(f.Low - 0.5 * step, f.High + 0.5 * step);
+            case FloatDistribution f:
+                return Math.Min(random.Uniform(f.Low, f.High), Math.BitDecrement(f.High));
+            case IntDistribution { Log: true } i:
+                return Math.Exp(random.Uniform(Math.Log(i.Low - 0.5), Math.Log(i.High + 0.5)));
+            case IntDistribution i:
+                return random.Uniform(i.Low - 0.5 * i.Step, i.High + 0.5 * i.Step);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(distribution), distribution, null);
+        }
+    }
+
+    /// <summary>Optuna asks no sampler for a range of one value.</summary>
+    private static double? SingleValue(Distribution distribution) => distribution switch
+    {
+        FloatDistribution f when f.Low == f.High => f.Low,
+        IntDistribution i when i.Low == i.High => i.Low,
+        CategoricalDistribution { Choices.Count: 1 } => 0,
+        _ => null,
+    };
+
+    private static bool IsFinished(TrialRecord trial) => trial is { State: TrialState.Complete, Value: not null } or { State: TrialState.Pruned };
+
+    /// <summary>
+    /// The two NumPy streams; on first use, moved past the draws the trials already shown took: each parameter of a trial
+    /// that started with fewer than the start-up count finished took start-up draws, the others 2 × candidates TPE draws.
+    /// </summary>
+    private (NumpyRandomState Startup, NumpyRandomState Tpe) Streams(StudyView study, TrialRecord current)
+    {
+        if (_startupStream is not null && _tpeStream is not null)
+        {
+            return (_startupStream, _tpeStream);
         }
 
-        return best;
+        long startupDraws = 0, tpeDraws = 0;
+        var finishedBefore = 0;
+        foreach (var trial in study.Trials.OrderBy(t => t.Number))
+        {
+            var distributions = trial.Number == current.Number ? current.Distributions.Values : trial.Distributions.Values;
+            foreach (var distribution in distributions.Where(d => SingleValue(d) is null))
+            {
+                if (finishedBefore < _options.StartupTrials)
+                {
+                    startupDraws += distribution is CategoricalDistribution c ? c.Choices.Count : 1;
+                }
+                else if (!_options.Multivariate)
+                {
+                    tpeDraws += 2L * _options.EiCandidates;
+                }
+            }
+
+            finishedBefore += trial.Number != current.Number && IsFinished(trial) ? 1 : 0;
+        }
+
+        _startupStream = new NumpyRandomState(Seed);
+        _tpeStream = new NumpyRandomState(Seed);
+        _startupStream.SkipDoubles(startupDraws);
+        _tpeStream.SkipDoubles(tpeDraws);
+        return (_startupStream, _tpeStream);
     }
 
     public bool Multivariate => _options.Multivariate;
@@ -138,7 +241,10 @@ public sealed class TpeSampler(int seed = 0, TpeOptions? options = null) : IJoin
             _options.PriorWeight, _options.ConsiderMagicClip, _options.ConsiderEndpoints, _options.NormalizedKernels);
     }
 
-    /// <summary>Optuna's default weights: 1 below 25 observations; else a linear ramp from 1/n to 1 over the oldest n − 25.</summary>
+    /// <summary>
+    /// Optuna's default weights: 1 below 25 observations; else a linear ramp from 1/n to 1 over the oldest n − 25
+    /// (<c>np.linspace</c>'s arithmetic: i·step + 1/n, the last one exactly 1).
+    /// </summary>
     public static double[] Weights(int n)
     {
         var weights = new double[n];
@@ -149,9 +255,10 @@ public sealed class TpeSampler(int seed = 0, TpeOptions? options = null) : IJoin
         }
 
         var ramp = n - 25;
+        var step = (1.0 - 1.0 / n) / (ramp - 1);
         for (var i = 0; i < ramp; i++)
         {
-            weights[i] = ramp == 1 ? 1.0 / n : 1.0 / n + i * (1.0 - 1.0 / n) / (ramp - 1);
+            weights[i] = ramp == 1 ? 1.0 / n : i == ramp - 1 ? 1.0 : i * step + 1.0 / n;
         }
 
         for (var i = ramp; i < n; i++)
