@@ -1,37 +1,56 @@
-"""Optuna 3.1's TPE suggestions on Branin, trial by trial, for the exactness test of Cairn's TPE.
+"""Optuna 3.1's TPE suggestions, trial by trial, for the exactness tests of Cairn's TPE (TpeOptunaTraceTests).
 
 Run with Debian's python3-optuna 3.1.0 (numpy 1.24):
 
-    /usr/bin/python3 bench/tuning/optuna_trace.py > tests/Cairn.Tuning.Tests/Data/optuna31-tpe-branin.csv
+    /usr/bin/python3 bench/tuning/optuna_trace.py branin > tests/Cairn.Tuning.Tests/Data/optuna31-tpe-branin.csv
+    /usr/bin/python3 bench/tuning/optuna_trace.py mixed > tests/Cairn.Tuning.Tests/Data/optuna31-tpe-mixed.csv
 
-Same function, parameter names, order and box as Cairn's Branin benchmark (x0 in [-5, 10], x1 in [0, 15]),
-TPESampler(seed=s) with its defaults. Columns: seed, trial, x0, x1, value (repr, so every bit survives).
+branin: the same function, parameter names, order and box as Cairn's Branin benchmark (x0 in [-5, 10], x1 in
+[0, 15]), seeds 0 (100 trials), 1 and 2 (50 each). mixed: one parameter of each kind (log float, stepped float, int,
+log int, categorical), seeds 0 and 1, 40 trials. TPESampler(seed=s) with its defaults. One row per trial: seed,
+trial, then the parameters in suggestion order (categories as their index) and the value, as repr so every bit survives.
 """
 import math
 import sys
 
 import optuna
 
-SEEDS = {0: 100, 1: 50, 2: 50}
 
-
-def branin(x0: float, x1: float) -> float:
+def branin(trial: optuna.Trial) -> float:
+    x0, x1 = trial.suggest_float("x0", -5, 10), trial.suggest_float("x1", 0, 15)
     a, r, s = 1.0, 6.0, 10.0
     b, c, t = 5.1 / (4 * math.pi * math.pi), 5 / math.pi, 1 / (8 * math.pi)
     term = x1 - b * x0 * x0 + c * x0 - r
     return a * term * term + s * (1 - t) * math.cos(x0) + s
 
 
+KINDS = ["a", "b", "c"]
+
+
+def mixed(trial: optuna.Trial) -> float:
+    lr = trial.suggest_float("lr", 1e-4, 1, log=True)
+    drop = trial.suggest_float("drop", 0, 0.5, step=0.1)
+    units = trial.suggest_int("units", 1, 12)
+    layers = trial.suggest_int("layers", 1, 64, log=True)
+    kind = trial.suggest_categorical("kind", KINDS)
+    u = math.log(lr) + 5.0
+    return u * u + 10 * (drop - 0.2) * (drop - 0.2) + (units - 7) * (units - 7) / 10 + abs(layers - 8) / 8 + [0.3, 0.0, 0.6][KINDS.index(kind)]
+
+
+STUDIES = {"branin": (branin, ["x0", "x1"], {0: 100, 1: 50, 2: 50}), "mixed": (mixed, ["lr", "drop", "units", "layers", "kind"], {0: 40, 1: 40})}
+
+
 def main() -> None:
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     assert optuna.__version__ == "3.1.0", optuna.__version__
-    print("seed,trial,x0,x1,value")
-    for seed, trials in SEEDS.items():
+    objective, names, seeds = STUDIES[sys.argv[1] if len(sys.argv) > 1 else "branin"]
+    print(",".join(["seed", "trial", *names, "value"]))
+    for seed, trials in seeds.items():
         study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
-        study.optimize(lambda t: branin(t.suggest_float("x0", -5, 10), t.suggest_float("x1", 0, 15)), n_trials=trials)
+        study.optimize(objective, n_trials=trials)
         for t in study.trials:
-            print(f"{seed},{t.number},{t.params['x0']!r},{t.params['x1']!r},{t.value!r}")
-    sys.stdout.flush()
+            values = [KINDS.index(t.params[n]) if n == "kind" else t.params[n] for n in names]
+            print(",".join([str(seed), str(t.number), *(repr(v) for v in values), repr(t.value)]))
 
 
 if __name__ == "__main__":

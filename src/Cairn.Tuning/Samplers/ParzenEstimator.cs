@@ -218,7 +218,7 @@ internal sealed class ParzenEstimator
     /// </summary>
     private static double[] Bandwidths(double[] mus, double low, double high, bool endpoints)
     {
-        var order = Enumerable.Range(0, mus.Length).OrderBy(i => mus[i]).ToArray();
+        var order = Numpy.ArgSort(mus);
         var withEnds = new double[mus.Length + 2];
         withEnds[0] = low;
         withEnds[^1] = high;

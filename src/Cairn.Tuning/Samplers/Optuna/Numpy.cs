@@ -62,4 +62,147 @@ internal static class Numpy
         var d = x - y;
         return d > 0 ? x + Log1P(Math.Exp(-d)) : d <= 0 ? y + Log1P(Math.Exp(d)) : double.NaN;
     }
+
+    /// <summary>
+    /// <c>np.argsort</c> (default kind) as NumPy 1.24 runs it: introsort with median-of-three partitions, insertion sort
+    /// below 16 elements and heapsort past the depth limit. Not stable, so equal values (integer parameters) come out in
+    /// NumPy's order, which decides which of them gets which bandwidth.
+    /// </summary>
+    public static int[] ArgSort(IReadOnlyList<double> v)
+    {
+        var t = Enumerable.Range(0, v.Count).ToArray();
+        if (t.Length < 2)
+        {
+            return t;
+        }
+
+        var stack = new Stack<(int Low, int High, int Depth)>();
+        var (pl, pr) = (0, t.Length - 1);
+        var depth = 2 * (int)Math.Log2(t.Length);
+        while (true)
+        {
+            if (depth < 0)
+            {
+                HeapSort(v, t, pl, pr - pl + 1);
+            }
+            else
+            {
+                while (pr - pl > 15)
+                {
+                    var pm = pl + ((pr - pl) >> 1);
+                    SwapIfLess(v, t, pm, pl);
+                    SwapIfLess(v, t, pr, pm);
+                    SwapIfLess(v, t, pm, pl);
+                    var pivot = v[t[pm]];
+                    var (pi, pj) = (pl, pr - 1);
+                    (t[pm], t[pj]) = (t[pj], t[pm]);
+                    while (true)
+                    {
+                        do
+                        {
+                            pi++;
+                        }
+                        while (Less(v[t[pi]], pivot));
+
+                        do
+                        {
+                            pj--;
+                        }
+                        while (Less(pivot, v[t[pj]]));
+
+                        if (pi >= pj)
+                        {
+                            break;
+                        }
+
+                        (t[pi], t[pj]) = (t[pj], t[pi]);
+                    }
+
+                    (t[pi], t[pr - 1]) = (t[pr - 1], t[pi]);
+                    depth--;
+                    if (pi - pl < pr - pi)
+                    {
+                        stack.Push((pi + 1, pr, depth));
+                        pr = pi - 1;
+                    }
+                    else
+                    {
+                        stack.Push((pl, pi - 1, depth));
+                        pl = pi + 1;
+                    }
+                }
+
+                for (var pi = pl + 1; pi <= pr; pi++)
+                {
+                    var vi = t[pi];
+                    var pj = pi;
+                    for (; pj > pl && Less(v[vi], v[t[pj - 1]]); pj--)
+                    {
+                        t[pj] = t[pj - 1];
+                    }
+
+                    t[pj] = vi;
+                }
+            }
+
+            if (stack.Count == 0)
+            {
+                return t;
+            }
+
+            (pl, pr, depth) = stack.Pop();
+        }
+    }
+
+    // NaN sorts last.
+    private static bool Less(double a, double b) => a < b || (double.IsNaN(b) && !double.IsNaN(a));
+
+    private static void SwapIfLess(IReadOnlyList<double> v, int[] t, int i, int j)
+    {
+        if (Less(v[t[i]], v[t[j]]))
+        {
+            (t[i], t[j]) = (t[j], t[i]);
+        }
+    }
+
+    /// <summary>NumPy's <c>aheapsort</c> over t[start .. start + n), 1-based inside.</summary>
+    private static void HeapSort(IReadOnlyList<double> v, int[] t, int start, int n)
+    {
+        int At(int k) => t[start + k - 1];
+        void Set(int k, int value) => t[start + k - 1] = value;
+        void SiftDown(int i, int count, int item)
+        {
+            for (var j = i << 1; j <= count;)
+            {
+                if (j < count && Less(v[At(j)], v[At(j + 1)]))
+                {
+                    j++;
+                }
+
+                if (!Less(v[item], v[At(j)]))
+                {
+                    break;
+                }
+
+                Set(i, At(j));
+                i = j;
+                j += j;
+            }
+
+            Set(i, item);
+        }
+
+        for (var l = n >> 1; l > 0; l--)
+        {
+            SiftDown(l, n, At(l));
+        }
+
+        for (; n > 1;)
+        {
+            var item = At(n);
+            Set(n, At(1));
+            n--;
+            SiftDown(1, n, item);
+        }
+    }
 }
