@@ -17,6 +17,10 @@ internal sealed class ParzenEstimator
     private readonly double[] _weights;
     private readonly double[] _logWeights;
     private readonly double[] _logMasses;
+
+    // Each kernel's truncation bounds in its standard units, (low − μ)/σ and (high − μ)/σ.
+    private readonly double[] _lowZ;
+    private readonly double[] _highZ;
     private readonly double[][]? _categoryRows;
     private readonly double _low;
     private readonly double _high;
@@ -41,7 +45,7 @@ internal sealed class ParzenEstimator
         if (distribution is CategoricalDistribution categorical)
         {
             _categoryRows = CategoryRows(categorical.Choices.Count, observations, priorWeight);
-            (_mus, _sigmas, _logMasses) = ([], [], []);
+            (_mus, _sigmas, _logMasses, _lowZ, _highZ) = ([], [], [], [], []);
             return;
         }
 
@@ -58,7 +62,9 @@ internal sealed class ParzenEstimator
 
         // The prior kernel spans the whole range.
         _sigmas[n] = 1.0 * (_high - _low);
-        _logMasses = [.. _mus.Select((mu, k) => TruncatedNormal.LogGaussMass((_low - mu) / _sigmas[k], (_high - mu) / _sigmas[k]))];
+        _lowZ = [.. _mus.Select((mu, k) => (_low - mu) / _sigmas[k])];
+        _highZ = [.. _mus.Select((mu, k) => (_high - mu) / _sigmas[k])];
+        _logMasses = [.. _lowZ.Select((a, k) => TruncatedNormal.LogGaussMass(a, _highZ[k]))];
     }
 
     /// <summary>
@@ -98,7 +104,7 @@ internal sealed class ParzenEstimator
         for (var s = 0; s < count; s++)
         {
             var (mu, sigma) = (_mus[kernels[s]], _sigmas[kernels[s]]);
-            draws[s] = FromSampling(TruncatedNormal.Ppf(draws[s], (_low - mu) / sigma, (_high - mu) / sigma) * sigma + mu);
+            draws[s] = FromSampling(TruncatedNormal.Ppf(draws[s], _lowZ[kernels[s]], _highZ[kernels[s]]) * sigma + mu);
         }
 
         return draws;
@@ -137,7 +143,7 @@ internal sealed class ParzenEstimator
             }
             else
             {
-                kernel = TruncatedNormal.LogPdf((x - _mus[k]) / _sigmas[k], (_low - _mus[k]) / _sigmas[k], (_high - _mus[k]) / _sigmas[k], _logMasses[k])
+                kernel = TruncatedNormal.LogPdf((x - _mus[k]) / _sigmas[k], _lowZ[k], _highZ[k], _logMasses[k])
                     - (_normalized ? Math.Log(_sigmas[k]) : 0);
             }
 
