@@ -4,11 +4,14 @@ Run with Debian's python3-optuna 3.1.0 (numpy 1.24):
 
     /usr/bin/python3 bench/tuning/optuna_trace.py branin > tests/Cairn.Tuning.Tests/Data/optuna31-tpe-branin.csv
     /usr/bin/python3 bench/tuning/optuna_trace.py mixed > tests/Cairn.Tuning.Tests/Data/optuna31-tpe-mixed.csv
+    /usr/bin/python3 bench/tuning/optuna_trace.py conditional > tests/Cairn.Tuning.Tests/Data/optuna31-tpe-conditional.csv
 
 branin: the same function, parameter names, order and box as Cairn's Branin benchmark (x0 in [-5, 10], x1 in
 [0, 15]), seeds 0 (100 trials), 1 and 2 (50 each). mixed: one parameter of each kind (log float, stepped float, int,
-log int, categorical), seeds 0 and 1, 40 trials. TPESampler(seed=s) with its defaults. One row per trial: seed,
-trial, then the parameters in suggestion order (categories as their index) and the value, as repr so every bit survives.
+log int, categorical), seeds 0 and 1, 40 trials. conditional: a categorical choosing which of three parameters
+exists (a float, a stepped int, a log float), seeds 0 and 3, 40 trials. TPESampler(seed=s) with its defaults. One
+row per trial: seed, trial, then the parameters in suggestion order (categories as their index; empty when the trial
+has no such parameter) and the value, as repr so every bit survives.
 """
 import math
 import sys
@@ -37,7 +40,23 @@ def mixed(trial: optuna.Trial) -> float:
     return u * u + 10 * (drop - 0.2) * (drop - 0.2) + (units - 7) * (units - 7) / 10 + abs(layers - 8) / 8 + [0.3, 0.0, 0.6][KINDS.index(kind)]
 
 
-STUDIES = {"branin": (branin, ["x0", "x1"], {0: 100, 1: 50, 2: 50}), "mixed": (mixed, ["lr", "drop", "units", "layers", "kind"], {0: 40, 1: 40})}
+def conditional(trial: optuna.Trial) -> float:
+    kind = trial.suggest_categorical("kind", KINDS)
+    if kind == "a":
+        x = trial.suggest_float("x", -3, 3)
+        return x * x + 0.5
+    if kind == "b":
+        k = trial.suggest_int("k", 0, 8, step=2)
+        return abs(k - 4) / 4
+    z = trial.suggest_float("z", 0.01, 100, log=True)
+    return abs(math.log(z) - 1)
+
+
+STUDIES = {
+    "branin": (branin, ["x0", "x1"], {0: 100, 1: 50, 2: 50}),
+    "mixed": (mixed, ["lr", "drop", "units", "layers", "kind"], {0: 40, 1: 40}),
+    "conditional": (conditional, ["kind", "x", "k", "z"], {0: 40, 3: 40}),
+}
 
 
 def main() -> None:
@@ -49,8 +68,8 @@ def main() -> None:
         study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
         study.optimize(objective, n_trials=trials)
         for t in study.trials:
-            values = [KINDS.index(t.params[n]) if n == "kind" else t.params[n] for n in names]
-            print(",".join([str(seed), str(t.number), *(repr(v) for v in values), repr(t.value)]))
+            values = [KINDS.index(t.params[n]) if n == "kind" else t.params.get(n, "") for n in names]
+            print(",".join([str(seed), str(t.number), *(repr(v) if v != "" else "" for v in values), repr(t.value)]))
 
 
 if __name__ == "__main__":

@@ -8,8 +8,8 @@ namespace Cairn.Tuning.Tests;
 /// <summary>
 /// TPE against Optuna 3.1's <c>TPESampler(seed=s)</c> suggestion by suggestion. The files in Data/ hold every value
 /// Optuna suggested (bench/tuning/optuna_trace.py regenerates them): Branin for seeds 0 (100 trials), 1 and 2 (50
-/// each), and a space with one parameter of each kind (log float, stepped float, int, log int, categorical) for seeds
-/// 0 and 1. The first 10 trials test the start-up draws, the rest the Parzen estimators, the truncated-normal draws and
+/// each), a space with one parameter of each kind (log float, stepped float, int, log int, categorical) for seeds 0
+/// and 1, and a conditional space (a categorical choosing which parameter exists) for seeds 0 and 3. The first 10 trials test the start-up draws, the rest the Parzen estimators, the truncated-normal draws and
 /// the candidate choice; one differing choice would change every later trial.
 /// </summary>
 public sealed class TpeOptunaTraceTests
@@ -23,6 +23,8 @@ public sealed class TpeOptunaTraceTests
     public static TheoryData<int> BraninSeeds => [0, 1, 2];
 
     public static TheoryData<int> MixedSeeds => [0, 1];
+
+    public static TheoryData<int> ConditionalSeeds => [0, 3];
 
     [Theory]
     [MemberData(nameof(BraninSeeds))]
@@ -42,12 +44,22 @@ public sealed class TpeOptunaTraceTests
         return u * u + 10 * (drop - 0.2) * (drop - 0.2) + (units - 7) * (units - 7) / 10.0 + Math.Abs(layers - 8) / 8.0 + new[] { 0.3, 0.0, 0.6 }[Array.IndexOf(Kinds, kind)];
     });
 
+    [Theory]
+    [MemberData(nameof(ConditionalSeeds))]
+    public Task ConditionalParameters_SuggestWhatOptuna31Suggests_TrialByTrial(int seed) => AssertSameTrace("conditional", seed, trial =>
+        trial.SuggestCategorical("kind", Kinds) switch
+        {
+            "a" => trial.SuggestFloat("x", -3, 3) is var x ? x * x + 0.5 : 0,
+            "b" => Math.Abs(trial.SuggestInt("k", 0, 8, step: 2) - 4) / 4.0,
+            _ => Math.Abs(Math.Log(trial.SuggestFloat("z", 0.01, 100, log: true)) - 1),
+        });
+
     private static async Task AssertSameTrace(string name, int seed, Func<Trial, double> objective)
     {
         var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Data", $"optuna31-tpe-{name}.csv"));
         var parameters = lines[0].Split(',')[2..^1];
         var expected = lines.Skip(1).Select(line => line.Split(',')).Where(f => f[0] == seed.ToString(CultureInfo.InvariantCulture))
-            .Select(f => f[2..^1].Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToList();
+            .Select(f => f[2..^1].Select(v => v.Length == 0 ? (double?)null : double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToList();
         var study = new Study(Direction.Minimize, new TpeSampler(seed));
         await study.OptimizeAsync((trial, _) => ValueTask.FromResult(objective(trial)), new OptimizeOptions { MaxTrials = expected.Count });
 
@@ -55,9 +67,15 @@ public sealed class TpeOptunaTraceTests
         Assert.Equal(expected.Count, trials.Count);
         for (var i = 0; i < expected.Count; i++)
         {
+            Assert.Equal(parameters.Where((_, p) => expected[i][p] is not null).Order(), trials[i].Params.Keys.Order());
             for (var p = 0; p < parameters.Length; p++)
             {
-                var (optuna, ours) = (expected[i][p], trials[i].Params[parameters[p]]);
+                if (expected[i][p] is not { } optuna)
+                {
+                    continue;
+                }
+
+                var ours = trials[i].Params[parameters[p]];
                 Assert.True(Math.Abs(optuna - ours) <= RelativeTolerance * Math.Max(1, Math.Abs(optuna)),
                     $"{name}, seed {seed}, trial {i}, {parameters[p]}: Optuna {optuna:R}, ours {ours:R}");
             }
