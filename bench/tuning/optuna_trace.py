@@ -5,11 +5,13 @@ Run with Debian's python3-optuna 3.1.0 (numpy 1.24):
     /usr/bin/python3 bench/tuning/optuna_trace.py branin > tests/Cairn.Tuning.Tests/Data/optuna31-tpe-branin.csv
     /usr/bin/python3 bench/tuning/optuna_trace.py mixed > tests/Cairn.Tuning.Tests/Data/optuna31-tpe-mixed.csv
     /usr/bin/python3 bench/tuning/optuna_trace.py conditional > tests/Cairn.Tuning.Tests/Data/optuna31-tpe-conditional.csv
+    /usr/bin/python3 bench/tuning/optuna_trace.py pruned > tests/Cairn.Tuning.Tests/Data/optuna31-tpe-pruned.csv
 
 branin: the same function, parameter names, order and box as Cairn's Branin benchmark (x0 in [-5, 10], x1 in
 [0, 15]), seeds 0 (100 trials), 1 and 2 (50 each). mixed: one parameter of each kind (log float, stepped float, int,
 log int, categorical), seeds 0 and 1, 40 trials. conditional: a categorical choosing which of three parameters
-exists (a float, a stepped int, a log float), seeds 0 and 3, 40 trials. TPESampler(seed=s) with its defaults. One
+exists (a float, a stepped int, a log float), seeds 0 and 3, 40 trials. pruned: Branin reporting 2·value at step 0
+and 1.5·value at step 1, pruned after step 0 when x0 > 5 and after step 1 when x1 > 11, seed 0, 50 trials. TPESampler(seed=s) with its defaults. One
 row per trial: seed, trial, then the parameters in suggestion order (categories as their index; empty when the trial
 has no such parameter) and the value, as repr so every bit survives.
 """
@@ -52,10 +54,22 @@ def conditional(trial: optuna.Trial) -> float:
     return abs(math.log(z) - 1)
 
 
+def pruned(trial: optuna.Trial) -> float:
+    value = branin(trial)
+    trial.report(2 * value, 0)
+    if trial.params["x0"] > 5:
+        raise optuna.TrialPruned()
+    trial.report(1.5 * value, 1)
+    if trial.params["x1"] > 11:
+        raise optuna.TrialPruned()
+    return value
+
+
 STUDIES = {
     "branin": (branin, ["x0", "x1"], {0: 100, 1: 50, 2: 50}),
     "mixed": (mixed, ["lr", "drop", "units", "layers", "kind"], {0: 40, 1: 40}),
     "conditional": (conditional, ["kind", "x", "k", "z"], {0: 40, 3: 40}),
+    "pruned": (pruned, ["x0", "x1"], {0: 50}),
 }
 
 

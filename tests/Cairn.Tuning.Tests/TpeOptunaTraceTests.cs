@@ -9,7 +9,8 @@ namespace Cairn.Tuning.Tests;
 /// TPE against Optuna 3.1's <c>TPESampler(seed=s)</c> suggestion by suggestion. The files in Data/ hold every value
 /// Optuna suggested (bench/tuning/optuna_trace.py regenerates them): Branin for seeds 0 (100 trials), 1 and 2 (50
 /// each), a space with one parameter of each kind (log float, stepped float, int, log int, categorical) for seeds 0
-/// and 1, and a conditional space (a categorical choosing which parameter exists) for seeds 0 and 3. The first 10 trials test the start-up draws, the rest the Parzen estimators, the truncated-normal draws and
+/// and 1, a conditional space (a categorical choosing which parameter exists) for seeds 0 and 3, and Branin with
+/// trials pruned at different steps (seed 0). The first 10 trials test the start-up draws, the rest the Parzen estimators, the truncated-normal draws and
 /// the candidate choice; one differing choice would change every later trial.
 /// </summary>
 public sealed class TpeOptunaTraceTests
@@ -53,6 +54,21 @@ public sealed class TpeOptunaTraceTests
             "b" => Math.Abs(trial.SuggestInt("k", 0, 8, step: 2) - 4) / 4.0,
             _ => Math.Abs(Math.Log(trial.SuggestFloat("z", 0.01, 100, log: true)) - 1),
         });
+
+    [Fact]
+    public Task PrunedTrials_RankAsInOptuna31() => AssertSameTrace("pruned", 0, trial =>
+    {
+        var (x0, x1) = (trial.SuggestFloat("x0", -5, 10), trial.SuggestFloat("x1", 0, 15));
+        var value = BenchmarkFunction.Branin.Evaluate([x0, x1]);
+        trial.Report(0, 2 * value);
+        if (x0 > 5)
+        {
+            throw new TrialPrunedException();
+        }
+
+        trial.Report(1, 1.5 * value);
+        return x1 > 11 ? throw new TrialPrunedException() : value;
+    });
 
     private static async Task AssertSameTrace(string name, int seed, Func<Trial, double> objective)
     {
