@@ -6,12 +6,16 @@ Run with Debian's python3-optuna 3.1.0 (numpy 1.24):
     /usr/bin/python3 bench/tuning/optuna_trace.py mixed > tests/Cairn.Tuning.Tests/Data/optuna31-tpe-mixed.csv
     /usr/bin/python3 bench/tuning/optuna_trace.py conditional > tests/Cairn.Tuning.Tests/Data/optuna31-tpe-conditional.csv
     /usr/bin/python3 bench/tuning/optuna_trace.py pruned > tests/Cairn.Tuning.Tests/Data/optuna31-tpe-pruned.csv
+    /usr/bin/python3 bench/tuning/optuna_trace.py multivariate-branin > tests/Cairn.Tuning.Tests/Data/optuna31-tpe-multivariate-branin.csv
+    /usr/bin/python3 bench/tuning/optuna_trace.py multivariate-mixed > tests/Cairn.Tuning.Tests/Data/optuna31-tpe-multivariate-mixed.csv
 
 branin: the same function, parameter names, order and box as Cairn's Branin benchmark (x0 in [-5, 10], x1 in
 [0, 15]), seeds 0 (100 trials), 1 and 2 (50 each). mixed: one parameter of each kind (log float, stepped float, int,
 log int, categorical), seeds 0 and 1, 40 trials. conditional: a categorical choosing which of three parameters
 exists (a float, a stepped int, a log float), seeds 0 and 3, 40 trials. pruned: Branin reporting 2·value at step 0
-and 1.5·value at step 1, pruned after step 0 when x0 > 5 and after step 1 when x1 > 11, seed 0, 50 trials. TPESampler(seed=s) with its defaults. One
+and 1.5·value at step 1, pruned after step 0 when x0 > 5 and after step 1 when x1 > 11, seed 0, 50 trials.
+multivariate-branin (seeds 0 and 1, 50 trials) and multivariate-mixed (seed 0, 40 trials): the same with
+multivariate=True. TPESampler(seed=s) with its defaults otherwise. One
 row per trial: seed, trial, then the parameters in suggestion order (categories as their index; empty when the trial
 has no such parameter) and the value, as repr so every bit survives.
 """
@@ -70,16 +74,21 @@ STUDIES = {
     "mixed": (mixed, ["lr", "drop", "units", "layers", "kind"], {0: 40, 1: 40}),
     "conditional": (conditional, ["kind", "x", "k", "z"], {0: 40, 3: 40}),
     "pruned": (pruned, ["x0", "x1"], {0: 50}),
+    "multivariate-branin": (branin, ["x0", "x1"], {0: 50, 1: 50}),
+    "multivariate-mixed": (mixed, ["lr", "drop", "units", "layers", "kind"], {0: 40}),
 }
 
 
 def main() -> None:
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     assert optuna.__version__ == "3.1.0", optuna.__version__
-    objective, names, seeds = STUDIES[sys.argv[1] if len(sys.argv) > 1 else "branin"]
+    which = sys.argv[1] if len(sys.argv) > 1 else "branin"
+    objective, names, seeds = STUDIES[which]
+    multivariate = which.startswith("multivariate")
     print(",".join(["seed", "trial", *names, "value"]))
     for seed, trials in seeds.items():
-        study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
+        sampler = optuna.samplers.TPESampler(seed=seed, multivariate=multivariate, warn_independent_sampling=False)
+        study = optuna.create_study(sampler=sampler)
         study.optimize(objective, n_trials=trials)
         for t in study.trials:
             values = [KINDS.index(t.params[n]) if n == "kind" else t.params.get(n, "") for n in names]

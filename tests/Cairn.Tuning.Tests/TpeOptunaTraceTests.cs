@@ -10,7 +10,7 @@ namespace Cairn.Tuning.Tests;
 /// Optuna suggested (bench/tuning/optuna_trace.py regenerates them): Branin for seeds 0 (100 trials), 1 and 2 (50
 /// each), a space with one parameter of each kind (log float, stepped float, int, log int, categorical) for seeds 0
 /// and 1, a conditional space (a categorical choosing which parameter exists) for seeds 0 and 3, and Branin with
-/// trials pruned at different steps (seed 0). The first 10 trials test the start-up draws, the rest the Parzen estimators, the truncated-normal draws and
+/// trials pruned at different steps (seed 0); and multivariate TPE on Branin (seeds 0 and 1) and the mixed space. The first 10 trials test the start-up draws, the rest the Parzen estimators, the truncated-normal draws and
 /// the candidate choice; one differing choice would change every later trial.
 /// </summary>
 public sealed class TpeOptunaTraceTests
@@ -29,12 +29,22 @@ public sealed class TpeOptunaTraceTests
 
     [Theory]
     [MemberData(nameof(BraninSeeds))]
-    public Task Branin_SuggestsWhatOptuna31Suggests_TrialByTrial(int seed) => AssertSameTrace("branin", seed, trial =>
-        BenchmarkFunction.Branin.Evaluate([trial.SuggestFloat("x0", -5, 10), trial.SuggestFloat("x1", 0, 15)]));
+    public Task Branin_SuggestsWhatOptuna31Suggests_TrialByTrial(int seed) => AssertSameTrace("branin", seed, Branin);
 
     [Theory]
     [MemberData(nameof(MixedSeeds))]
-    public Task EveryKindOfParameter_SuggestsWhatOptuna31Suggests_TrialByTrial(int seed) => AssertSameTrace("mixed", seed, trial =>
+    public Task MultivariateBranin_SuggestsWhatOptuna31Suggests_TrialByTrial(int seed) => AssertSameTrace("multivariate-branin", seed, Branin, multivariate: true);
+
+    [Fact]
+    public Task MultivariateEveryKindOfParameter_SuggestsWhatOptuna31Suggests_TrialByTrial() => AssertSameTrace("multivariate-mixed", 0, Mixed, multivariate: true);
+
+    [Theory]
+    [MemberData(nameof(MixedSeeds))]
+    public Task EveryKindOfParameter_SuggestsWhatOptuna31Suggests_TrialByTrial(int seed) => AssertSameTrace("mixed", seed, Mixed);
+
+    private static double Branin(Trial trial) => BenchmarkFunction.Branin.Evaluate([trial.SuggestFloat("x0", -5, 10), trial.SuggestFloat("x1", 0, 15)]);
+
+    private static double Mixed(Trial trial)
     {
         var lr = trial.SuggestFloat("lr", 1e-4, 1, log: true);
         var drop = trial.SuggestFloat("drop", 0, 0.5, step: 0.1);
@@ -43,7 +53,7 @@ public sealed class TpeOptunaTraceTests
         var kind = trial.SuggestCategorical("kind", Kinds);
         var u = Math.Log(lr) + 5.0;
         return u * u + 10 * (drop - 0.2) * (drop - 0.2) + (units - 7) * (units - 7) / 10.0 + Math.Abs(layers - 8) / 8.0 + new[] { 0.3, 0.0, 0.6 }[Array.IndexOf(Kinds, kind)];
-    });
+    }
 
     [Theory]
     [MemberData(nameof(ConditionalSeeds))]
@@ -70,13 +80,13 @@ public sealed class TpeOptunaTraceTests
         return x1 > 11 ? throw new TrialPrunedException() : value;
     });
 
-    private static async Task AssertSameTrace(string name, int seed, Func<Trial, double> objective)
+    private static async Task AssertSameTrace(string name, int seed, Func<Trial, double> objective, bool multivariate = false)
     {
         var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Data", $"optuna31-tpe-{name}.csv"));
         var parameters = lines[0].Split(',')[2..^1];
         var expected = lines.Skip(1).Select(line => line.Split(',')).Where(f => f[0] == seed.ToString(CultureInfo.InvariantCulture))
             .Select(f => f[2..^1].Select(v => v.Length == 0 ? (double?)null : double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToList();
-        var study = new Study(Direction.Minimize, new TpeSampler(seed));
+        var study = new Study(Direction.Minimize, new TpeSampler(seed, new TpeOptions { Multivariate = multivariate }));
         await study.OptimizeAsync((trial, _) => ValueTask.FromResult(objective(trial)), new OptimizeOptions { MaxTrials = expected.Count });
 
         var trials = study.Trials.OrderBy(t => t.Number).ToList();

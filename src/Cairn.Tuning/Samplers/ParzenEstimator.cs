@@ -28,8 +28,12 @@ internal sealed class ParzenEstimator
     private readonly Distribution _distribution;
     private readonly bool _normalized;
 
+    /// <param name="sharedBandwidth">
+    /// Multivariate TPE: every observation's kernel gets this fraction of the range (before the clip) instead of the
+    /// distance to its neighbours.
+    /// </param>
     public ParzenEstimator(Distribution distribution, IReadOnlyList<double> observations, IReadOnlyList<double> weights, double priorWeight, bool magicClip, bool endpoints,
-        bool normalized = false)
+        bool normalized = false, double? sharedBandwidth = null)
     {
         _distribution = distribution;
         _normalized = normalized;
@@ -52,7 +56,7 @@ internal sealed class ParzenEstimator
         (_low, _high) = SamplingRange(distribution);
         _step = StepOf(distribution);
         _mus = [.. observations.Select(v => ToSampling(distribution, v)), 0.5 * (_low + _high)];
-        _sigmas = Bandwidths(_mus, _low, _high, endpoints);
+        _sigmas = sharedBandwidth is { } fraction ? [.. _mus.Select(_ => fraction * (_high - _low))] : Bandwidths(_mus, _low, _high, endpoints);
         var maxSigma = 1.0 * (_high - _low);
         var minSigma = magicClip ? 1.0 * (_high - _low) / Math.Min(100.0, 1.0 + _mus.Length) : 1e-12;
         for (var i = 0; i < _sigmas.Length; i++)
@@ -74,28 +78,8 @@ internal sealed class ParzenEstimator
     /// </summary>
     public double[] Sample(Random random, int count)
     {
-        var kernels = Choice(random, _weights, count);
+        var kernels = Choice(random, Weights, count);
         var draws = new double[count];
-        if (_categoryRows is { } rows)
-        {
-            for (var s = 0; s < count; s++)
-            {
-                var u = random.NextDouble();
-                var cumulative = 0.0;
-                var below = 0;
-                foreach (var p in rows[kernels[s]])
-                {
-                    cumulative += p;
-                    below += cumulative < u ? 1 : 0;
-                }
-
-                draws[s] = below;
-            }
-
-            return draws;
-        }
-
-        // uniform(0, 1, count): the percentiles, all drawn before any is used.
         for (var s = 0; s < count; s++)
         {
             draws[s] = random.NextDouble();
@@ -103,11 +87,35 @@ internal sealed class ParzenEstimator
 
         for (var s = 0; s < count; s++)
         {
-            var (mu, sigma) = (_mus[kernels[s]], _sigmas[kernels[s]]);
-            draws[s] = FromSampling(TruncatedNormal.Ppf(draws[s], _lowZ[kernels[s]], _highZ[kernels[s]]) * sigma + mu);
+            draws[s] = DrawFromKernel(kernels[s], draws[s]);
         }
 
         return draws;
+    }
+
+    /// <summary>The mixture weights, normalised, the prior's last.</summary>
+    internal double[] Weights => _weights;
+
+    /// <summary>
+    /// A draw from kernel k given a uniform u: the category whose cumulative probability first reaches u, or the
+    /// kernel's truncated-normal u-quantile brought back to the internal space.
+    /// </summary>
+    internal double DrawFromKernel(int k, double u)
+    {
+        if (_categoryRows is { } rows)
+        {
+            var cumulative = 0.0;
+            var below = 0;
+            foreach (var p in rows[k])
+            {
+                cumulative += p;
+                below += cumulative < u ? 1 : 0;
+            }
+
+            return below;
+        }
+
+        return FromSampling(TruncatedNormal.Ppf(u, _lowZ[k], _highZ[k]) * _sigmas[k] + _mus[k]);
     }
 
     /// <summary>
@@ -130,25 +138,45 @@ internal sealed class ParzenEstimator
         }
 
         var x = ToSampling(_distribution, internalValue);
-        Span<double> terms = stackalloc double[_mus.Length];
-        var max = double.NegativeInfinity;
-        for (var k = 0; k < _mus.Length; k++)
+        Span<double> terms = _weights.Length <= 1024 ? stackalloc double[_weights.Length] : new double[_weights.Length];
+        for (var k = 0; k < terms.Length; k++)
         {
-            double kernel;
-            if (_step is { } q)
-            {
-                var upper = Math.Min(x + q / 2.0, _high);
-                var lower = Math.Max(x - q / 2.0, _low);
-                kernel = TruncatedNormal.LogGaussMass((lower - _mus[k]) / _sigmas[k], (upper - _mus[k]) / _sigmas[k]) - _logMasses[k];
-            }
-            else
-            {
-                kernel = TruncatedNormal.LogPdf((x - _mus[k]) / _sigmas[k], _lowZ[k], _highZ[k], _logMasses[k])
-                    - (_normalized ? Math.Log(_sigmas[k]) : 0);
-            }
+            terms[k] = 0.0 + NumericKernelLogDensity(x, k) + _logWeights[k];
+        }
 
-            terms[k] = 0.0 + kernel + _logWeights[k];
-            max = Math.Max(max, terms[k]);
+        return LogSumExp(terms);
+    }
+
+    /// <summary>Kernel k's log density (its mass over the value's cell for stepped ranges) at an internal value.</summary>
+    internal double KernelLogDensity(double internalValue, int k)
+    {
+        if (_categoryRows is { } rows)
+        {
+            return Math.Log(rows[k][(int)internalValue]);
+        }
+
+        return NumericKernelLogDensity(ToSampling(_distribution, internalValue), k);
+    }
+
+    private double NumericKernelLogDensity(double x, int k)
+    {
+        if (_step is { } q)
+        {
+            var upper = Math.Min(x + q / 2.0, _high);
+            var lower = Math.Max(x - q / 2.0, _low);
+            return TruncatedNormal.LogGaussMass((lower - _mus[k]) / _sigmas[k], (upper - _mus[k]) / _sigmas[k]) - _logMasses[k];
+        }
+
+        return TruncatedNormal.LogPdf((x - _mus[k]) / _sigmas[k], _lowZ[k], _highZ[k], _logMasses[k]) - (_normalized ? Math.Log(_sigmas[k]) : 0);
+    }
+
+    /// <summary>log Σ exp(terms) as Optuna takes it: shifted by the maximum, NumPy's pairwise sum; overwrites the terms.</summary>
+    internal static double LogSumExp(Span<double> terms)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var t in terms)
+        {
+            max = Math.Max(max, t);
         }
 
         if (double.IsNegativeInfinity(max))
@@ -165,7 +193,7 @@ internal sealed class ParzenEstimator
     }
 
     /// <summary>Legacy NumPy <c>choice</c> when the stream is NumPy's; the same cumulative search otherwise.</summary>
-    private static int[] Choice(Random random, double[] p, int count) =>
+    internal static int[] Choice(Random random, double[] p, int count) =>
         random is NumpyRandomState numpy ? numpy.Choice(p, count) : NumpyRandomState.ChoiceFrom(p, count, random.NextDouble);
 
     /// <summary>One row per observation (prior/(n+1) everywhere, +1 at the observed choice) and a uniform prior row, each normalised.</summary>

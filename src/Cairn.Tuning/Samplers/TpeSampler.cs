@@ -66,13 +66,13 @@ public sealed class TpeSampler(int seed = 0, TpeOptions? options = null) : IJoin
         var finished = study.Trials.Count(t => t.Number != trial.Number && IsFinished(t));
         lock (_streamsGate)
         {
-            var (startup, tpe) = Streams(study, trial);
+            var (startup, tpe) = Streams(study, trial, currentJointDrawn: true);
             if (finished < _options.StartupTrials)
             {
                 return StartupDraw(startup, distribution);
             }
 
-            var random = _options.Multivariate ? SeededRandom.For(Seed, trial.Number, name, "tpe") : tpe;
+            var random = tpe;
             var (good, bad) = Split(study, study.Trials.Where(t => t.Number != trial.Number).ToList());
             bool Has(TrialRecord t) => t.Distributions.TryGetValue(name, out var d) && d == distribution;
             var below = Estimator(distribution, name, good.Where(Has).ToList());
@@ -139,10 +139,12 @@ public sealed class TpeSampler(int seed = 0, TpeOptions? options = null) : IJoin
     private static bool IsFinished(TrialRecord trial) => trial is { State: TrialState.Complete, Value: not null } or { State: TrialState.Pruned };
 
     /// <summary>
-    /// The two NumPy streams; on first use, moved past the draws the trials already shown took: each parameter of a trial
-    /// that started with fewer than the start-up count finished took start-up draws, the others 2 × candidates TPE draws.
+    /// The two NumPy streams; on first use, moved past the draws the trials before this one (and its own parameters so
+    /// far) took, as a sequential study takes them: a trial that started with fewer than the start-up count finished took start-up draws for each
+    /// parameter; later ones, in multivariate mode, one joint draw over the shared space of the trials finished before
+    /// it (candidates × (1 + its size)), and 2 × candidates TPE draws for each parameter outside it.
     /// </summary>
-    private (NumpyRandomState Startup, NumpyRandomState Tpe) Streams(StudyView study, TrialRecord current)
+    private (NumpyRandomState Startup, NumpyRandomState Tpe) Streams(StudyView study, TrialRecord current, bool currentJointDrawn)
     {
         if (_startupStream is not null && _tpeStream is not null)
         {
@@ -151,22 +153,38 @@ public sealed class TpeSampler(int seed = 0, TpeOptions? options = null) : IJoin
 
         long startupDraws = 0, tpeDraws = 0;
         var finishedBefore = 0;
-        foreach (var trial in study.Trials.OrderBy(t => t.Number))
+        Dictionary<string, Distribution>? shared = null;
+        foreach (var trial in study.Trials.Where(t => t.Number <= current.Number).OrderBy(t => t.Number))
         {
-            var distributions = trial.Number == current.Number ? current.Distributions.Values : trial.Distributions.Values;
-            foreach (var distribution in distributions.Where(d => SingleValue(d) is null))
+            var isCurrent = trial.Number == current.Number;
+            var joint = _options.Multivariate && finishedBefore >= _options.StartupTrials ? Ordered(shared) : [];
+            if (joint.Count > 0 && (!isCurrent || currentJointDrawn))
             {
+                tpeDraws += (1L + joint.Count) * _options.EiCandidates;
+            }
+
+            foreach (var (name, distribution) in isCurrent ? current.Distributions : trial.Distributions)
+            {
+                if (SingleValue(distribution) is not null || joint.Contains((name, distribution)))
+                {
+                    continue;
+                }
+
                 if (finishedBefore < _options.StartupTrials)
                 {
                     startupDraws += distribution is CategoricalDistribution c ? c.Choices.Count : 1;
                 }
-                else if (!_options.Multivariate)
+                else
                 {
                     tpeDraws += 2L * _options.EiCandidates;
                 }
             }
 
-            finishedBefore += trial.Number != current.Number && IsFinished(trial) ? 1 : 0;
+            if (!isCurrent && IsFinished(trial))
+            {
+                finishedBefore++;
+                shared = Intersect(shared, trial);
+            }
         }
 
         _startupStream = new NumpyRandomState(Seed);
@@ -178,34 +196,77 @@ public sealed class TpeSampler(int seed = 0, TpeOptions? options = null) : IJoin
 
     public bool Multivariate => _options.Multivariate;
 
-    /// <summary>Multivariate mode: one joint draw over the shared parameters, scored by the joint l(x)/g(x).</summary>
+    /// <summary>
+    /// Multivariate mode (Optuna's <c>sample_relative</c>): one joint draw over the parameters every finished trial
+    /// shares, scored by the joint l(x)/g(x), from the TPE stream; nothing before the start-up trials have finished.
+    /// </summary>
     public IReadOnlyDictionary<string, JointValue> SampleJoint(StudyView study, TrialRecord trial)
     {
-        var space = _options.Multivariate ? JointSpace.Of(study) : [];
-        var related = study.Trials.Where(t => t.Number != trial.Number && JointSpace.Covers(t, space)).ToList();
-        if (space.Count == 0 || related.Count(t => t.State == TrialState.Complete) < _options.StartupTrials)
+        var others = study.Trials.Where(t => t.Number != trial.Number).ToList();
+        var space = _options.Multivariate ? SharedSpace(others) : [];
+        if (space.Count == 0 || others.Count(IsFinished) < _options.StartupTrials)
         {
             return new Dictionary<string, JointValue>();
         }
 
-        var random = SeededRandom.For(Seed, trial.Number, "", "mtpe");
-        var (good, bad) = Split(study, related);
-        var below = JointEstimator(space, good);
-        var above = JointEstimator(space, bad);
-        double[]? best = null;
-        var bestScore = double.NegativeInfinity;
-        for (var i = 0; i < _options.EiCandidates; i++)
+        lock (_streamsGate)
         {
-            var candidate = below.Sample(random);
-            var score = below.LogDensity(candidate) - above.LogDensity(candidate);
-            if (score > bestScore || best is null)
+            var (_, random) = Streams(study, trial, currentJointDrawn: false);
+            var (good, bad) = Split(study, others);
+            var below = JointEstimator(space, good.Where(t => JointSpace.Covers(t, space)).ToList());
+            var above = JointEstimator(space, bad.Where(t => JointSpace.Covers(t, space)).ToList());
+            var candidates = below.Sample(random, _options.EiCandidates);
+            var best = 0;
+            var bestScore = double.NaN;
+            for (var i = 0; i < candidates.Length; i++)
             {
-                (best, bestScore) = (candidate, score);
+                var score = below.LogDensity(candidates[i]) - above.LogDensity(candidates[i]);
+                if (i == 0 || score > bestScore)
+                {
+                    (best, bestScore) = (i, score);
+                }
+            }
+
+            return space.Select((p, i) => (p.Name, Value: new JointValue(p.Distribution, candidates[best][i]))).ToDictionary(p => p.Name, p => p.Value);
+        }
+    }
+
+    /// <summary>
+    /// Optuna's relative search space: the parameters every complete or pruned trial has with the same range, without
+    /// single-value ranges, in the order the first finished trial asked for them (Optuna's dictionary order, which is
+    /// also the order of its draws).
+    /// </summary>
+    private static List<(string Name, Distribution Distribution)> SharedSpace(IEnumerable<TrialRecord> trials)
+    {
+        Dictionary<string, Distribution>? space = null;
+        foreach (var trial in trials.Where(IsFinished))
+        {
+            space = Intersect(space, trial);
+        }
+
+        return Ordered(space);
+    }
+
+    private static Dictionary<string, Distribution> Intersect(Dictionary<string, Distribution>? space, TrialRecord trial)
+    {
+        if (space is null)
+        {
+            return new Dictionary<string, Distribution>(trial.Distributions, StringComparer.Ordinal);
+        }
+
+        foreach (var name in space.Keys.ToList())
+        {
+            if (!trial.Distributions.TryGetValue(name, out var distribution) || distribution != space[name])
+            {
+                space.Remove(name);
             }
         }
 
-        return space.Select((p, i) => (p.Name, Value: new JointValue(p.Distribution, best![i]))).ToDictionary(p => p.Name, p => p.Value);
+        return space;
     }
+
+    private static List<(string Name, Distribution Distribution)> Ordered(Dictionary<string, Distribution>? space) =>
+        space is null ? [] : [.. space.Where(p => SingleValue(p.Value) is null).Select(p => (p.Key, p.Value))];
 
     /// <summary>
     /// The good group (best γ(n) = min(⌈0.1·n⌉, 25)) and the bad one: complete trials by value, then pruned ones (further
