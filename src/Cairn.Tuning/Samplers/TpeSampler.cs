@@ -6,7 +6,7 @@ namespace Cairn.Tuning.Samplers;
 /// <summary>TPE settings; the defaults are Optuna's (see docs/tuning.md).</summary>
 public sealed record TpeOptions
 {
-    /// <summary>Random suggestions until this many trials have completed.</summary>
+    /// <summary>Random suggestions until this many trials have finished (complete or pruned).</summary>
     public int StartupTrials { get; init; } = 10;
 
     /// <summary>Candidates drawn from the good-trials density per suggestion.</summary>
@@ -22,7 +22,7 @@ public sealed record TpeOptions
     public bool ConstantLiar { get; init; } = true;
 
     /// <summary>
-    /// Model the parameters every complete trial shares jointly (Optuna's <c>multivariate=True</c>); others stay univariate.
+    /// Model the parameters every finished trial shares jointly (Optuna's <c>multivariate=True</c>); others stay univariate.
     /// </summary>
     public bool Multivariate { get; init; }
 
@@ -35,14 +35,14 @@ public sealed record TpeOptions
 
 /// <summary>
 /// Tree-structured Parzen Estimator, univariate (one density pair per parameter, as Optuna's default) or, with
-/// <see cref="TpeOptions.Multivariate"/>, joint over the parameters all complete trials share. Finished trials are
+/// <see cref="TpeOptions.Multivariate"/>, joint over the parameters all finished trials share. Finished trials are
 /// ranked, the best γ(n) = min(⌈0.1·n⌉, 25) form the "good" group, the rest the "bad" one; of 24 candidates drawn from
 /// the good density the one that maximises log l(x) − log g(x) is suggested. Trials without the parameter are ranked
 /// too, then left out of its densities, so conditional parameters are modelled over the trials where they exist.
 /// <para>
-/// Univariate TPE reproduces Optuna 3.1's <c>TPESampler(seed=s)</c> suggestion for suggestion: start-up draws come from
-/// one NumPy <c>RandomState(seed)</c> (Optuna's random sampler) and TPE draws from another, each consumed in the order
-/// parameters are asked for. Like Optuna's, a sampler serves one study. So that a study restored from its trials goes
+/// It reproduces Optuna 3.1's <c>TPESampler(seed=s)</c> (with <c>multivariate=True</c> when multivariate) suggestion
+/// for suggestion: start-up draws come from one NumPy <c>RandomState(seed)</c> (Optuna's random sampler), TPE and joint
+/// draws from another, each consumed in the order they are made. Like Optuna's, a sampler serves one study. So that a study restored from its trials goes
 /// on as an uninterrupted one would, a fresh sampler first moves both streams past the draws the trials it is shown
 /// took (counted as a sequential study takes them; enqueued values count as drawn).
 /// </para>
