@@ -1,4 +1,4 @@
-using Cairn.Tuning.Samplers;
+using Cairn.Tuning.Samplers.Optuna;
 
 namespace Cairn.Tuning.Tests;
 

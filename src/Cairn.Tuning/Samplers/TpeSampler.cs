@@ -1,3 +1,4 @@
+using Cairn.Tuning.Samplers.Optuna;
 using Cairn.Tuning.Space;
 using Cairn.Tuning.Studies;
 

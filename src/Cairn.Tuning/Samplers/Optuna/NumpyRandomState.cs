@@ -1,4 +1,4 @@
-namespace Cairn.Tuning.Samplers;
+namespace Cairn.Tuning.Samplers.Optuna;
 
 /// <summary>
 /// NumPy's legacy <c>RandomState(seed)</c> (MT19937), as far as Optuna 3.1's TPE and random samplers use it, so a seed
