@@ -15,11 +15,12 @@ public sealed class MultivariateTpeTests
         var study = new Study(Direction.Minimize, Multivariate(1));
         await study.OptimizeAsync((t, _) => ValueTask.FromResult(Math.Pow(t.SuggestFloat("x", 0, 1) - t.SuggestFloat("y", 0, 1), 2) + t.SuggestInt("k", 0, 3)),
             new OptimizeOptions { MaxTrials = 12 });
-        var sampler = (TpeSampler)study.Sampler;
-
         var trial = study.Ask();
         var view = new StudyView(Direction.Minimize, study.Trials);
-        var joint = sampler.SampleJoint(view, view.Trials[trial.Number]);
+
+        // A fresh sampler with the same seed, shown the same history, moves its streams to where the study's sampler
+        // was before this trial's joint draw, so it proposes the same assignment.
+        var joint = Multivariate(1).SampleJoint(view, view.Trials[trial.Number]);
         var x = trial.SuggestFloat("x", 0, 1);
         var k = trial.SuggestInt("k", 0, 3);
 
@@ -94,12 +95,12 @@ public sealed class MultivariateTpeTests
 
         // Eight workers ask before any of them suggests: each later ask has the earlier proposals as running (bad) points.
         var asked = Enumerable.Range(0, 8).Select(_ => study.Ask()).ToList();
-        var sampler = (TpeSampler)study.Sampler;
         var trials = study.Trials;
         var actual = asked.Select(t => t.SuggestFloat("x0", -5, 10)).ToList();
 
-        // What each ask would have proposed with the running trials' points invisible (the same random stream per trial).
-        var blind = asked.Select(t => sampler.SampleJoint(new StudyView(Direction.Minimize, trials), trials[t.Number])["x0"].Value).ToList();
+        // What each ask would have proposed with the running trials' points invisible: a fresh sampler per ask, shown the
+        // trials without the proposals, starts its streams where that ask's draw started.
+        var blind = asked.Select(t => Multivariate(6).SampleJoint(new StudyView(Direction.Minimize, trials), trials[t.Number])["x0"].Value).ToList();
 
         Assert.Equal(blind[0], actual[0]);
         Assert.Contains(Enumerable.Range(1, 7), i => blind[i] != actual[i]);

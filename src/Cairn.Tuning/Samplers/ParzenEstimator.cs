@@ -1,130 +1,233 @@
+using Cairn.Tuning.Samplers.Optuna;
 using Cairn.Tuning.Space;
 
 namespace Cairn.Tuning.Samplers;
 
 /// <summary>
-/// TPE's density over one parameter: a weighted mixture of truncated normal kernels, one per observation plus a wide prior
-/// kernel at the centre of the range (Optuna's univariate estimator). Numbers are modelled in the sampling space: log
-/// space for log ranges, widened by half a step at both ends for stepped ranges; categories as smoothed weighted counts.
+/// TPE's density over one parameter, as Optuna 3.1's univariate <c>_ParzenEstimator</c> computes it: a weighted mixture
+/// of truncated normal kernels, one per observation plus a prior kernel (σ = the range) at the centre. Numbers are
+/// modelled in the sampling space: log space for log ranges, widened by half a step at both ends for stepped ranges,
+/// where a value scores the kernel's mass over its cell. Categories: one smoothed row of choice probabilities per
+/// observation plus a uniform prior row. Sums and draws follow NumPy's order, so a seed gives Optuna's numbers.
 /// </summary>
 internal sealed class ParzenEstimator
 {
     private readonly double[] _mus;
     private readonly double[] _sigmas;
+    private readonly double[] _weights;
     private readonly double[] _logWeights;
-    private readonly double[] _logNormalizers;
-    private readonly double[]? _categoryLogProbabilities;
+    private readonly double[] _logMasses;
+
+    // Each kernel's truncation bounds in its standard units, (low − μ)/σ and (high − μ)/σ.
+    private readonly double[] _lowZ;
+    private readonly double[] _highZ;
+    private readonly double[][]? _categoryRows;
     private readonly double _low;
     private readonly double _high;
+    private readonly double? _step;
     private readonly Distribution _distribution;
     private readonly bool _normalized;
 
+    /// <param name="sharedBandwidth">
+    /// Multivariate TPE: every observation's kernel gets this fraction of the range (before the clip) instead of the
+    /// distance to its neighbours.
+    /// </param>
     public ParzenEstimator(Distribution distribution, IReadOnlyList<double> observations, IReadOnlyList<double> weights, double priorWeight, bool magicClip, bool endpoints,
-        bool normalized = false)
+        bool normalized = false, double? sharedBandwidth = null)
     {
         _distribution = distribution;
         _normalized = normalized;
+        var n = observations.Count;
+        _weights = [.. weights.Take(n), priorWeight];
+        var weightSum = Numpy.Sum(_weights);
+        for (var i = 0; i < _weights.Length; i++)
+        {
+            _weights[i] /= weightSum;
+        }
+
+        _logWeights = [.. _weights.Select(w => Math.Log(w))];
         if (distribution is CategoricalDistribution categorical)
         {
-            var counts = Enumerable.Repeat(priorWeight / categorical.Choices.Count, categorical.Choices.Count).ToArray();
-            for (var i = 0; i < observations.Count; i++)
-            {
-                counts[(int)observations[i]] += weights[i];
-            }
-
-            var total = counts.Sum();
-            _categoryLogProbabilities = counts.Select(c => Math.Log(c / total)).ToArray();
-            (_mus, _sigmas, _logWeights, _logNormalizers) = ([], [], [], []);
+            _categoryRows = CategoryRows(categorical.Choices.Count, observations, priorWeight);
+            (_mus, _sigmas, _logMasses, _lowZ, _highZ) = ([], [], [], [], []);
             return;
         }
 
         (_low, _high) = SamplingRange(distribution);
-        var xs = observations.Select(v => ToSampling(distribution, v)).ToArray();
-        var n = xs.Length;
-        _mus = [.. xs, 0.5 * (_low + _high)];
-        var width = _high - _low;
-        _sigmas = Bandwidths(_mus, _low, _high, endpoints);
-        var minSigma = magicClip ? width / Math.Min(100.0, 1.0 + _mus.Length) : 1e-12 * Math.Max(1, width);
-        for (var i = 0; i < n; i++)
+        _step = StepOf(distribution);
+        _mus = [.. observations.Select(v => ToSampling(distribution, v)), 0.5 * (_low + _high)];
+        _sigmas = sharedBandwidth is { } fraction ? [.. _mus.Select(_ => fraction * (_high - _low))] : Bandwidths(_mus, _low, _high, endpoints);
+        var maxSigma = 1.0 * (_high - _low);
+        var minSigma = magicClip ? 1.0 * (_high - _low) / Math.Min(100.0, 1.0 + _mus.Length) : 1e-12;
+        for (var i = 0; i < _sigmas.Length; i++)
         {
-            _sigmas[i] = Math.Clamp(_sigmas[i], Math.Max(minSigma, 1e-12), Math.Max(width, 1e-12));
+            _sigmas[i] = Math.Min(Math.Max(_sigmas[i], minSigma), maxSigma);
         }
 
         // The prior kernel spans the whole range.
-        _sigmas[n] = Math.Max(width, 1e-12);
-        var allWeights = weights.Append(priorWeight).ToArray();
-        var weightSum = allWeights.Sum();
-        _logWeights = allWeights.Select(w => Math.Log(w / weightSum)).ToArray();
-        _logNormalizers = _mus.Select((mu, i) =>
-            Math.Log(Math.Max(NormalMath.Cdf((_high - mu) / _sigmas[i]) - NormalMath.Cdf((_low - mu) / _sigmas[i]), 1e-300))).ToArray();
-    }
-
-    /// <summary>A draw in the distribution's internal space (not yet snapped to its step).</summary>
-    public double Sample(Random random)
-    {
-        if (_categoryLogProbabilities is { } probabilities)
-        {
-            var u = random.NextDouble();
-            for (var c = 0; c < probabilities.Length; c++)
-            {
-                u -= Math.Exp(probabilities[c]);
-                if (u < 0)
-                {
-                    return c;
-                }
-            }
-
-            return probabilities.Length - 1;
-        }
-
-        var pick = random.NextDouble();
-        var k = 0;
-        for (; k < _logWeights.Length - 1; k++)
-        {
-            pick -= Math.Exp(_logWeights[k]);
-            if (pick < 0)
-            {
-                break;
-            }
-        }
-
-        // Rejection from the kernel's normal: the kernel's centre lies in the range and its width is at least 1% of it,
-        // so a draw lands inside at least about half the time.
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var x = _mus[k] + _sigmas[k] * SeededRandom.Normal(random);
-            if (x >= _low && x <= _high)
-            {
-                return FromSampling(_distribution, x);
-            }
-        }
-
-        return FromSampling(_distribution, _low + random.NextDouble() * (_high - _low));
+        _sigmas[n] = 1.0 * (_high - _low);
+        _lowZ = [.. _mus.Select((mu, k) => (_low - mu) / _sigmas[k])];
+        _highZ = [.. _mus.Select((mu, k) => (_high - mu) / _sigmas[k])];
+        _logMasses = [.. _lowZ.Select((a, k) => TruncatedNormal.LogGaussMass(a, _highZ[k]))];
     }
 
     /// <summary>
-    /// Log "density" of an internal value. Each kernel keeps the height of a unit-width kernel (it is not divided by its
+    /// <paramref name="count"/> draws in the distribution's internal space, rounded and clipped to its step as Optuna
+    /// does: first the kernels (one <c>choice</c> over the weights), then one uniform per draw through the kernel's
+    /// truncated-normal quantile (numbers) or its row of choice probabilities (categories).
+    /// </summary>
+    public double[] Sample(Random random, int count)
+    {
+        var kernels = Choice(random, Weights, count);
+        var draws = new double[count];
+        for (var s = 0; s < count; s++)
+        {
+            draws[s] = random.NextDouble();
+        }
+
+        for (var s = 0; s < count; s++)
+        {
+            draws[s] = DrawFromKernel(kernels[s], draws[s]);
+        }
+
+        return draws;
+    }
+
+    /// <summary>The mixture weights, normalised, the prior's last.</summary>
+    internal double[] Weights => _weights;
+
+    /// <summary>
+    /// A draw from kernel k given a uniform u: the category whose cumulative probability first reaches u, or the
+    /// kernel's truncated-normal u-quantile brought back to the internal space.
+    /// </summary>
+    internal double DrawFromKernel(int k, double u)
+    {
+        if (_categoryRows is { } rows)
+        {
+            var cumulative = 0.0;
+            var below = 0;
+            foreach (var p in rows[k])
+            {
+                cumulative += p;
+                below += cumulative < u ? 1 : 0;
+            }
+
+            return below;
+        }
+
+        return FromSampling(TruncatedNormal.Ppf(u, _lowZ[k], _highZ[k]) * _sigmas[k] + _mus[k]);
+    }
+
+    /// <summary>
+    /// Log density of an internal value. Each kernel keeps the height of a unit-width kernel (not divided by its
     /// bandwidth), as in Optuna 3.1, whose measured regrets set our targets: wide kernels (isolated observations and the
-    /// prior) weigh more, which keeps TPE exploring. With true densities TPE did measurably worse on Branin and
-    /// Hartmann-6 (bench/tuning). The ratio l/g is all TPE uses, so the missing normalisation changes nothing else. Optuna
-    /// 3.5 and later divide by the bandwidth (true densities); <see cref="TpeOptions.NormalizedKernels"/> does the same.
+    /// prior) weigh more, which keeps TPE exploring. The ratio l/g is all TPE uses. Optuna 3.5 and later divide by the
+    /// bandwidth (true densities); <see cref="TpeOptions.NormalizedKernels"/> does the same.
     /// </summary>
     public double LogDensity(double internalValue)
     {
-        if (_categoryLogProbabilities is { } probabilities)
+        if (_categoryRows is { } rows)
         {
-            return probabilities[(int)internalValue];
+            var mixture = 0.0;
+            for (var k = 0; k < rows.Length; k++)
+            {
+                mixture += rows[k][(int)internalValue] * _weights[k];
+            }
+
+            return Math.Log(mixture);
         }
 
         var x = ToSampling(_distribution, internalValue);
-        Span<double> terms = stackalloc double[_mus.Length];
-        for (var k = 0; k < _mus.Length; k++)
+        Span<double> terms = _weights.Length <= 1024 ? stackalloc double[_weights.Length] : new double[_weights.Length];
+        for (var k = 0; k < terms.Length; k++)
         {
-            terms[k] = _logWeights[k] + LogKernel(_distribution, x, _mus[k], _sigmas[k], _low, _high, _normalized) - _logNormalizers[k];
+            terms[k] = 0.0 + NumericKernelLogDensity(x, k) + _logWeights[k];
         }
 
-        return NormalMath.LogSumExp(terms);
+        return LogSumExp(terms);
     }
+
+    /// <summary>Kernel k's log density (its mass over the value's cell for stepped ranges) at an internal value.</summary>
+    internal double KernelLogDensity(double internalValue, int k)
+    {
+        if (_categoryRows is { } rows)
+        {
+            return Math.Log(rows[k][(int)internalValue]);
+        }
+
+        return NumericKernelLogDensity(ToSampling(_distribution, internalValue), k);
+    }
+
+    private double NumericKernelLogDensity(double x, int k)
+    {
+        if (_step is { } q)
+        {
+            var upper = Math.Min(x + q / 2.0, _high);
+            var lower = Math.Max(x - q / 2.0, _low);
+            return TruncatedNormal.LogGaussMass((lower - _mus[k]) / _sigmas[k], (upper - _mus[k]) / _sigmas[k]) - _logMasses[k];
+        }
+
+        return TruncatedNormal.LogPdf((x - _mus[k]) / _sigmas[k], _lowZ[k], _highZ[k], _logMasses[k]) - (_normalized ? Math.Log(_sigmas[k]) : 0);
+    }
+
+    /// <summary>log Σ exp(terms) as Optuna takes it: shifted by the maximum, NumPy's pairwise sum; overwrites the terms.</summary>
+    internal static double LogSumExp(Span<double> terms)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var t in terms)
+        {
+            max = Math.Max(max, t);
+        }
+
+        if (double.IsNegativeInfinity(max))
+        {
+            return max;
+        }
+
+        for (var k = 0; k < terms.Length; k++)
+        {
+            terms[k] = Math.Exp(terms[k] - max);
+        }
+
+        return Math.Log(Numpy.Sum(terms)) + max;
+    }
+
+    /// <summary>Legacy NumPy <c>choice</c> when the stream is NumPy's; the same cumulative search otherwise.</summary>
+    internal static int[] Choice(Random random, double[] p, int count) =>
+        random is NumpyRandomState numpy ? numpy.Choice(p, count) : NumpyRandomState.ChoiceFrom(p, count, random.NextDouble);
+
+    /// <summary>One row per observation (prior/(n+1) everywhere, +1 at the observed choice) and a uniform prior row, each normalised.</summary>
+    private static double[][] CategoryRows(int choices, IReadOnlyList<double> observations, double priorWeight)
+    {
+        var n = observations.Count;
+        var rows = new double[n + 1][];
+        for (var k = 0; k <= n; k++)
+        {
+            rows[k] = Enumerable.Repeat(priorWeight / (n + 1), choices).ToArray();
+            if (k < n)
+            {
+                rows[k][(int)observations[k]] += 1;
+            }
+
+            var sum = Numpy.Sum(rows[k]);
+            for (var c = 0; c < choices; c++)
+            {
+                rows[k][c] /= sum;
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>Back from the sampling space: exp for log ranges, then Optuna's rounding to the step and clipping.</summary>
+    private double FromSampling(double x) => _distribution switch
+    {
+        FloatDistribution { Log: true } => Math.Exp(x),
+        FloatDistribution { Step: { } q } f => Math.Clamp(Math.Round((x - f.Low) / q) * q + f.Low, f.Low, f.High),
+        IntDistribution { Log: true } i => Math.Clamp(Math.Round(Math.Exp(x)), i.Low, i.High),
+        IntDistribution i => Math.Clamp(Math.Round((x - i.Low) / i.Step) * i.Step + i.Low, i.Low, i.High),
+        _ => x,
+    };
 
     /// <summary>
     /// One kernel's log height at x in the sampling space, before truncation: for a stepped range (integers, floats with a
@@ -149,7 +252,7 @@ internal sealed class ParzenEstimator
     /// </summary>
     private static double[] Bandwidths(double[] mus, double low, double high, bool endpoints)
     {
-        var order = Enumerable.Range(0, mus.Length).OrderBy(i => mus[i]).ToArray();
+        var order = Numpy.ArgSort(mus);
         var withEnds = new double[mus.Length + 2];
         withEnds[0] = low;
         withEnds[^1] = high;
