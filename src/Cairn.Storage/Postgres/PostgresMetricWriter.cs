@@ -1,6 +1,5 @@
 using Cairn.Core.Tracking;
 using Cairn.Storage.Sql;
-using Npgsql;
 
 namespace Cairn.Storage.Postgres;
 
