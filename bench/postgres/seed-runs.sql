@@ -32,7 +32,9 @@ UNION ALL SELECT run_key, 't' || k, 'tag' || ((n + k) % 13) FROM seeded_keys, ge
 CREATE TEMP TABLE seeded_points ON COMMIT DROP AS
 SELECT run_key, 'm' || k AS key, start_time + 500 AS timestamp, (ARRAY[m1, m2, m3, m4, m5])[k] AS value
 FROM seeded_keys, generate_series(1, 5) k;
-INSERT INTO metrics (run_key, key, step, timestamp, value, is_nan) SELECT run_key, key, 0, timestamp, value, 0 FROM seeded_points;
+-- Metric points live in packed blocks (migration 0008): one single-point block per (run, key).
+INSERT INTO metric_blocks (run_key, key, last_step, last_time, first_step, first_time, point_steps, point_times, point_values)
+SELECT run_key, key, 0, timestamp, 0, timestamp, ARRAY[0::bigint], ARRAY[timestamp], ARRAY[value] FROM seeded_points;
 INSERT INTO latest_metrics (run_key, key, value, is_nan, timestamp, step, min_value, max_value, value_count, experiment_id)
 SELECT run_key, key, value, 0, timestamp, 0, value, value, 1, :experiment FROM seeded_points;
 

@@ -161,7 +161,11 @@ internal sealed class BulkRunSeed(DbConnection connection, bool postgres)
             SELECT c.run_key, 'metric_' || lpad(((c.i * 7 + j * 101) % 2000)::text, 4, '0'), ((c.i * 31 + j) % 997)::float8 / 997, @t0 + c.i
             FROM seed_chunk c, generate_series(0, 19) AS j;
             """,
-            "INSERT INTO metrics (run_key, key, step, timestamp, value, is_nan) SELECT run_key, key, 0, ts, value, 0 FROM seed_points",
+            // PostgreSQL keeps metric points in packed blocks (migration 0008): one single-point block per (run, key).
+            """
+            INSERT INTO metric_blocks (run_key, key, last_step, last_time, first_step, first_time, point_steps, point_times, point_values)
+            SELECT run_key, key, 0, ts, 0, ts, ARRAY[0::bigint], ARRAY[ts], ARRAY[value] FROM seed_points
+            """,
             """
             INSERT INTO latest_metrics (run_key, key, value, is_nan, timestamp, step, min_value, max_value, value_count, experiment_id)
             SELECT run_key, key, value, 0, ts, 0, value, value, 1, @e FROM seed_points

@@ -39,6 +39,33 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task OlderSchema_WhosePendingScriptsChangeNothingHere_IsBroughtUpToDateAtStart()
+    {
+        // The newest scripts that are comments only on SQLite (changes PostgreSQL needed, numbered on both).
+        var noOps = SqliteMigrator.Scripts.Reverse().TakeWhile(s => SchemaScripts.ChangesNothing(s.Sql)).Select(s => s.Version).ToList();
+        Assert.SkipWhen(noOps.Count == 0, "the newest SQLite script changes the schema");
+        var path = NewPath();
+        await SqliteDatabase.Open(path).DisposeAsync();
+        Scalar(path, $"DELETE FROM schema_version WHERE version >= {noOps.Min()}");
+
+        await SqliteDatabase.Open(path).DisposeAsync();
+
+        Assert.Equal(Enumerable.Range(1, SqliteMigrator.LatestVersion).Select(v => (long)v), ReadVersions(path).Order());
+    }
+
+    [Fact]
+    public async Task OlderSchema_WithARealChangePending_AsksForAnUpgrade()
+    {
+        var lastReal = SqliteMigrator.Scripts.Last(s => !SchemaScripts.ChangesNothing(s.Sql)).Version;
+        var path = NewPath();
+        await SqliteDatabase.Open(path).DisposeAsync();
+        Scalar(path, $"DELETE FROM schema_version WHERE version >= {lastReal}");
+
+        var error = Assert.Throws<SchemaVersionException>(() => SqliteDatabase.Open(path));
+        Assert.Contains("cairn db upgrade", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Scripts_AreNumberedWithoutGaps()
     {
         var versions = SqliteMigrator.Scripts.Select(s => s.Version).ToList();

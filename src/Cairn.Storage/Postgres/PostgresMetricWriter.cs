@@ -1,82 +1,149 @@
 using Cairn.Core.Tracking;
 using Cairn.Storage.Sql;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Cairn.Storage.Postgres;
 
 /// <summary>
-/// Stores a batch of metric points, then upserts the per-key latest value and summaries in one statement.
-/// Points are first sent by binary COPY, the fastest way into PostgreSQL; COPY cannot skip rows that exist, so when
-/// any point is already stored (a retried batch, or another replica writing the same point) the COPY is rolled back
-/// to its savepoint and the batch goes through a multi-row insert that skips and reports duplicates instead.
+/// Stores a batch of metric points as packed blocks (migration 0008), one row per key of at most
+/// <see cref="MaxBlockPoints"/> points, then upserts the per-key latest value, summaries and pyramid in one round trip.
+/// A point already stored (a retried batch, or another replica writing the same point) is skipped and not counted
+/// again: writers to one run hold a transaction advisory lock on it, read the stored blocks whose (step, timestamp)
+/// range overlaps the batch's (usually none, one index probe per key) and drop the points those hold.
 /// </summary>
 internal static class PostgresMetricWriter
 {
     /// <summary>How many rows an experiment's metric activity is spread over (see migration 0007).</summary>
     private const long ActivityShards = 64;
 
-    private const string Copy = "COPY metrics (run_key, key, step, timestamp, value, is_nan) FROM STDIN (FORMAT BINARY)";
+    /// <summary>About 6 KB of arrays, under the table's toast_tuple_target: a block stays in its row, uncompressed.</summary>
+    public const int MaxBlockPoints = 256;
+
+    /// <summary>The class id of metric writers' advisory locks (two-key form), apart from any other advisory lock.</summary>
+    private const int RunLockClass = 0x436D_6574;
 
     public static async Task InsertAsync(PostgresWrite write, long runKey, long experimentId, IReadOnlyList<Metric> metrics)
     {
-        // Points repeated inside the batch are one row, as the primary key would make them. In primary-key order, the
-        // COPY's index inserts land next to each other instead of jumping between the keys of every step.
-        var points = new List<StoredPoint>(metrics.Count);
-        var seen = new HashSet<StoredPoint>(metrics.Count);
-        foreach (var metric in metrics)
+        var byKey = PointsByKey(metrics);
+        var stored = await LockAndReadOverlapsAsync(write, runKey, byKey);
+        var inserted = new List<StoredPoint>(metrics.Count);
+        foreach (var points in byKey.Values)
         {
-            var (value, isNan) = StoredMetrics.ToStored(metric.Value);
-            var point = new StoredPoint(metric.Key, metric.Step, metric.Timestamp, value, isNan);
-            if (seen.Add(point))
-            {
-                points.Add(point);
-            }
+            inserted.AddRange(stored.Count == 0 ? points : points.Where(p => !stored.Contains(p)));
         }
 
-        points.Sort(StoredPoint.KeyOrder);
-
-        var inserted = await write.TryInSavepointAsync(PostgresErrorCodes.UniqueViolation, () => CopyAsync(write, runKey, points))
-            ? points
-            : await InsertNewAsync(write, runKey, points);
         if (inserted.Count > 0)
         {
             // Nothing in the write reads these back: they go to the server together, just before the commit.
+            DeferBlocks(write, runKey, inserted);
             DeferPyramid(write, runKey, inserted);
             DeferSummaries(write, runKey, experimentId, inserted);
         }
     }
 
-    private static async Task CopyAsync(PostgresWrite write, long runKey, List<StoredPoint> points)
+    /// <summary>
+    /// The batch's distinct points per key, keys in ordinal order and points in (step, timestamp, value) order, as
+    /// blocks hold them. Points repeated inside the batch are one point, as the old primary key made them.
+    /// </summary>
+    private static SortedDictionary<string, List<StoredPoint>> PointsByKey(IReadOnlyList<Metric> metrics)
     {
-        var cancel = write.CancellationToken;
-        await write.FlushAsync();
-        await using var importer = await write.Connection.BeginBinaryImportAsync(Copy, cancel);
-        foreach (var point in points)
+        var byKey = new SortedDictionary<string, List<StoredPoint>>(StringComparer.Ordinal);
+        var seen = new HashSet<StoredPoint>(metrics.Count);
+        foreach (var metric in metrics)
         {
-            await importer.StartRowAsync(cancel);
-            await importer.WriteAsync(runKey, NpgsqlDbType.Bigint, cancel);
-            await importer.WriteAsync(point.Key, NpgsqlDbType.Text, cancel);
-            await importer.WriteAsync(point.Step, NpgsqlDbType.Bigint, cancel);
-            await importer.WriteAsync(point.Timestamp, NpgsqlDbType.Bigint, cancel);
-            await importer.WriteAsync(point.Value, NpgsqlDbType.Double, cancel);
-            await importer.WriteAsync(point.IsNan, NpgsqlDbType.Bigint, cancel);
+            var (value, isNan) = StoredMetrics.ToStored(metric.Value);
+            var point = new StoredPoint(metric.Key, metric.Step, metric.Timestamp, value, isNan);
+            if (!seen.Add(point))
+            {
+                continue;
+            }
+
+            if (!byKey.TryGetValue(metric.Key, out var points))
+            {
+                byKey.Add(metric.Key, points = []);
+            }
+
+            points.Add(point);
         }
 
-        await importer.CompleteAsync(cancel);
+        foreach (var points in byKey.Values)
+        {
+            points.Sort(StoredPoint.BlockOrder);
+        }
+
+        return byKey;
     }
 
-    /// <summary>Inserts the points not stored yet (arrays unnested by the server) and returns those.</summary>
-    private static async Task<List<StoredPoint>> InsertNewAsync(PostgresWrite write, long runKey, List<StoredPoint> points) =>
-        await write.ListAsync("""
-            INSERT INTO metrics (run_key, key, step, timestamp, value, is_nan)
-            SELECT @run, k, s, t, v, n FROM unnest(@keys::text[], @steps::bigint[], @timestamps::bigint[], @values::float8[], @nans::bigint[]) AS x(k, s, t, v, n)
-            ON CONFLICT DO NOTHING
-            RETURNING key, step, timestamp, value, is_nan
-            """, reader => new StoredPoint(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetInt64(4)),
-            ("run", runKey), ("keys", points.Select(p => p.Key).ToArray()), ("steps", points.Select(p => p.Step).ToArray()),
-            ("timestamps", points.Select(p => p.Timestamp).ToArray()), ("values", points.Select(p => p.Value).ToArray()),
-            ("nans", points.Select(p => p.IsNan).ToArray()));
+    /// <summary>
+    /// Takes the run's write lock, then reads the stored points of every block whose (step, timestamp) range overlaps
+    /// the batch's range for its key. Only those can hold a duplicate; an appending writer finds none.
+    /// </summary>
+    private static async Task<HashSet<StoredPoint>> LockAndReadOverlapsAsync(PostgresWrite write, long runKey,
+        SortedDictionary<string, List<StoredPoint>> byKey)
+    {
+        var ranges = byKey.Select(k => (k.Key, First: k.Value[0], Last: k.Value[^1])).ToList();
+        var blocks = await write.ListAfterAsync(
+            ("SELECT pg_advisory_xact_lock(@class, @run)", [("class", RunLockClass), ("run", unchecked((int)runKey))]),
+            """
+            SELECT b.key, b.point_steps, b.point_times, b.point_values
+            FROM unnest(@keys::text[], @firstSteps::bigint[], @firstTimes::bigint[], @lastSteps::bigint[], @lastTimes::bigint[]) AS x(k, fs, ft, ls, lt)
+            JOIN metric_blocks b ON b.run_key = @run AND b.key = x.k
+                AND (b.last_step, b.last_time) >= (x.fs, x.ft) AND (b.first_step, b.first_time) <= (x.ls, x.lt)
+            """,
+            reader => (Key: reader.GetString(0), Steps: reader.GetFieldValue<long[]>(1), Times: reader.GetFieldValue<long[]>(2),
+                Values: reader.GetFieldValue<double[]>(3)),
+            ("run", runKey), ("keys", ranges.Select(r => r.Key).ToArray()),
+            ("firstSteps", ranges.Select(r => r.First.Step).ToArray()), ("firstTimes", ranges.Select(r => r.First.Timestamp).ToArray()),
+            ("lastSteps", ranges.Select(r => r.Last.Step).ToArray()), ("lastTimes", ranges.Select(r => r.Last.Timestamp).ToArray()));
+        var stored = new HashSet<StoredPoint>();
+        foreach (var block in blocks)
+        {
+            for (var i = 0; i < block.Steps.Length; i++)
+            {
+                var (value, isNan) = StoredMetrics.ToStored(block.Values[i]);
+                stored.Add(new StoredPoint(block.Key, block.Steps[i], block.Times[i], value, isNan));
+            }
+        }
+
+        return stored;
+    }
+
+    /// <summary>
+    /// Inserts the new points as blocks in one statement: the points travel as three flat arrays and each block is a
+    /// slice of them (offset and count), cut where the key changes or the block is full.
+    /// </summary>
+    private static void DeferBlocks(PostgresWrite write, long runKey, List<StoredPoint> inserted)
+    {
+        var keys = new List<string>();
+        var offsets = new List<int>();
+        var counts = new List<int>();
+        for (var start = 0; start < inserted.Count;)
+        {
+            var end = start + 1;
+            while (end < inserted.Count && end - start < MaxBlockPoints && inserted[end].Key == inserted[start].Key)
+            {
+                end++;
+            }
+
+            keys.Add(inserted[start].Key);
+            offsets.Add(start);
+            counts.Add(end - start);
+            start = end;
+        }
+
+        write.Defer("""
+            INSERT INTO metric_blocks (run_key, key, last_step, last_time, first_step, first_time, point_steps, point_times, point_values)
+            SELECT @run, k, s[o + n], t[o + n], s[o + 1], t[o + 1], s[o + 1 : o + n], t[o + 1 : o + n], v[o + 1 : o + n]
+            FROM unnest(@keys::text[], @offsets::int[], @counts::int[]) AS x(k, o, n),
+                (SELECT @steps::bigint[] AS s, @times::bigint[] AS t, @values::float8[] AS v) AS points
+            """,
+            ("run", runKey),
+            ("keys", keys.ToArray()),
+            ("offsets", offsets.ToArray()),
+            ("counts", counts.ToArray()),
+            ("steps", inserted.Select(p => p.Step).ToArray()),
+            ("times", inserted.Select(p => p.Timestamp).ToArray()),
+            ("values", inserted.Select(p => StoredMetrics.FromStored(p.Value, p.IsNan)).ToArray()));
+    }
 
     private static void DeferSummaries(PostgresWrite write, long runKey, long experimentId, List<StoredPoint> inserted)
     {
@@ -156,14 +223,14 @@ internal static class PostgresMetricWriter
             ("lastTimes", cells.Select(c => c.Last?.Timestamp).ToArray()));
     }
 
-    /// <summary>A point as the metrics table holds it (NaN as value 0 with <c>is_nan = 1</c>).</summary>
+    /// <summary>A point as the metrics view shows it (NaN as value 0 with <c>is_nan = 1</c>).</summary>
     private readonly record struct StoredPoint(string Key, long Step, long Timestamp, double Value, long IsNan)
     {
-        /// <summary>The primary key's order after the run (keys bytewise as the "C" collation, close enough for locality).</summary>
-        public static readonly Comparison<StoredPoint> KeyOrder = (a, b) =>
-        {
-            var order = string.CompareOrdinal(a.Key, b.Key);
-            return order != 0 ? order : a.Step != b.Step ? a.Step.CompareTo(b.Step) : a.Timestamp.CompareTo(b.Timestamp);
-        };
+        /// <summary>The order of points inside a block (one key): by step, timestamp and value.</summary>
+        public static readonly Comparison<StoredPoint> BlockOrder = (a, b) =>
+            a.Step != b.Step ? a.Step.CompareTo(b.Step)
+            : a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp)
+            : a.Value != b.Value ? a.Value.CompareTo(b.Value)
+            : a.IsNan.CompareTo(b.IsNan);
     }
 }

@@ -23,7 +23,7 @@ public static class PostgresMigrator
         {
             Execute(connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL)");
             var current = CurrentVersion(connection);
-            SchemaScripts.CheckVersion(current, LatestVersion, upgradeExisting);
+            SchemaScripts.CheckVersion(current, Scripts, upgradeExisting);
             foreach (var (version, name, sql) in Scripts.Where(s => s.Version > current))
             {
                 using var transaction = connection.BeginTransaction();

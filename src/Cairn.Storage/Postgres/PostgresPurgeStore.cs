@@ -31,7 +31,7 @@ public sealed class PostgresPurgeStore(PostgresDatabase database) : IPurgeStore
                 return false;
             }
 
-            foreach (var sql in PurgeSql.DeleteRun)
+            foreach (var sql in PurgeSql.DeleteRun(PurgeSql.PostgresPoints))
             {
                 await write.ExecuteAsync(sql, ("key", key));
             }
@@ -47,7 +47,7 @@ public sealed class PostgresPurgeStore(PostgresDatabase database) : IPurgeStore
                 return false;
             }
 
-            foreach (var sql in PurgeSql.DeleteExperiment)
+            foreach (var sql in PurgeSql.DeleteExperiment(PurgeSql.PostgresPoints))
             {
                 await write.ExecuteAsync(sql, ("id", id.Value));
             }

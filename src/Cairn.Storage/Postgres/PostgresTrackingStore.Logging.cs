@@ -11,6 +11,14 @@ public sealed partial class PostgresTrackingStore
         database.WriteAsync(async write =>
         {
             var run = await RequireActiveRunAsync(write, id);
+
+            // Metrics first: their writer takes the run's advisory lock, and taking it before any row lock (a tag that
+            // renames the run locks its row) keeps two writers to one run from waiting on each other.
+            if (batch.Metrics.Count > 0)
+            {
+                await PostgresMetricWriter.InsertAsync(write, run.RunKey, run.ExperimentId.Value, batch.Metrics);
+            }
+
             if (batch.Params.Count > 0)
             {
                 await InsertParamsAsync(write, run.RunKey, id, batch.Params);
@@ -19,11 +27,6 @@ public sealed partial class PostgresTrackingStore
             if (batch.Tags.Count > 0)
             {
                 await UpsertTagsAsync(write, run.RunKey, batch.Tags);
-            }
-
-            if (batch.Metrics.Count > 0)
-            {
-                await PostgresMetricWriter.InsertAsync(write, run.RunKey, run.ExperimentId.Value, batch.Metrics);
             }
 
             foreach (var modelMetric in batch.ModelMetrics)

@@ -19,13 +19,7 @@ internal sealed class PostgresWrite(NpgsqlConnection connection, NpgsqlTransacti
     /// </summary>
     public void Defer(string sql, params (string Name, object? Value)[] parameters)
     {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        (_deferred ??= new NpgsqlBatch(connection, transaction)).BatchCommands.Add(command);
+        (_deferred ??= new NpgsqlBatch(connection, transaction)).BatchCommands.Add(BatchCommand(sql, parameters));
     }
 
     /// <summary>Sends the statements queued by <see cref="Defer"/>, if any.</summary>
@@ -41,29 +35,6 @@ internal sealed class PostgresWrite(NpgsqlConnection connection, NpgsqlTransacti
         {
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
-    }
-
-    /// <summary>
-    /// Runs <paramref name="work"/> inside a savepoint. When it fails with <paramref name="sqlState"/>, only its own
-    /// changes are rolled back and false is returned; the transaction goes on.
-    /// </summary>
-    public async Task<bool> TryInSavepointAsync(string sqlState, Func<Task> work)
-    {
-        const string Savepoint = "attempt";
-        await FlushAsync();
-        await transaction.SaveAsync(Savepoint, cancellationToken);
-        try
-        {
-            await work();
-        }
-        catch (PostgresException ex) when (ex.SqlState == sqlState)
-        {
-            await transaction.RollbackAsync(Savepoint, cancellationToken);
-            return false;
-        }
-
-        // Not released: the commit ends it, and a RELEASE would cost one more round trip.
-        return true;
     }
 
     private NpgsqlCommand Command(string sql, params (string Name, object? Value)[] parameters)
@@ -91,6 +62,39 @@ internal sealed class PostgresWrite(NpgsqlConnection connection, NpgsqlTransacti
         await using var command = Command(sql, parameters);
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is DBNull ? null : value;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="first"/> (taking a lock) and then the query, in one round trip. Under read committed each
+    /// statement reads its own snapshot, so the query sees everything committed before the lock was granted.
+    /// </summary>
+    public async Task<List<T>> ListAfterAsync<T>((string Sql, (string Name, object? Value)[] Parameters) first, string sql,
+        Func<NpgsqlDataReader, T> row, params (string Name, object? Value)[] parameters)
+    {
+        await FlushAsync();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(BatchCommand(first.Sql, first.Parameters));
+        batch.BatchCommands.Add(BatchCommand(sql, parameters));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(row(reader));
+        }
+
+        return rows;
+    }
+
+    private static NpgsqlBatchCommand BatchCommand(string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
     }
 
     public async Task<List<T>> ListAsync<T>(string sql, Func<NpgsqlDataReader, T> row, params (string Name, object? Value)[] parameters)

@@ -13,17 +13,26 @@ internal static class PurgeSql
     private const string ModelKeysOfExperiment = "SELECT model_key FROM logged_models WHERE experiment_id = @id";
     private const string DatasetKeysOfExperiment = "SELECT dataset_key FROM datasets WHERE experiment_id = @id";
 
-    /// <summary>Tables holding a run's rows, keyed by <c>run_key</c> (bound as <c>@key</c>), the run itself last.</summary>
-    public static IReadOnlyList<string> DeleteRun { get; } =
-        [.. new[] { "params", "tags", "metrics", "latest_metrics", "metric_buckets", "input_tags", "inputs", "run_outputs", "run_model_inputs", "runs" }
+    /// <summary>Where each database keeps metric points: one row per point on SQLite, packed blocks on PostgreSQL.</summary>
+    public const string SqlitePoints = "metrics";
+
+    /// <inheritdoc cref="SqlitePoints"/>
+    public const string PostgresPoints = "metric_blocks";
+
+    /// <summary>
+    /// Tables holding a run's rows, keyed by <c>run_key</c> (bound as <c>@key</c>), the run itself last;
+    /// <paramref name="pointsTable"/> is the database's table of metric points.
+    /// </summary>
+    public static IReadOnlyList<string> DeleteRun(string pointsTable) =>
+        [.. new[] { "params", "tags", pointsTable, "latest_metrics", "metric_buckets", "input_tags", "inputs", "run_outputs", "run_model_inputs", "runs" }
             .Select(table => $"DELETE FROM {table} WHERE run_key = @key")];
 
     /// <summary>An experiment (bound as <c>@id</c>) with its runs, logged models and datasets.</summary>
-    public static IReadOnlyList<string> DeleteExperiment { get; } =
+    public static IReadOnlyList<string> DeleteExperiment(string pointsTable) =>
     [
         $"DELETE FROM params WHERE run_key IN ({RunKeysOfExperiment})",
         $"DELETE FROM tags WHERE run_key IN ({RunKeysOfExperiment})",
-        $"DELETE FROM metrics WHERE run_key IN ({RunKeysOfExperiment})",
+        $"DELETE FROM {pointsTable} WHERE run_key IN ({RunKeysOfExperiment})",
         $"DELETE FROM latest_metrics WHERE run_key IN ({RunKeysOfExperiment})",
         $"DELETE FROM metric_buckets WHERE run_key IN ({RunKeysOfExperiment})",
         $"DELETE FROM input_tags WHERE run_key IN ({RunKeysOfExperiment}) OR dataset_key IN ({DatasetKeysOfExperiment})",

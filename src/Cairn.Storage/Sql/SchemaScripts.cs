@@ -24,8 +24,24 @@ internal static class SchemaScripts
         return scripts.OrderBy(s => s.Item1).ToList();
     }
 
+    /// <summary>
+    /// Throws when the database at <paramref name="current"/> may not be migrated to the latest of
+    /// <paramref name="scripts"/> now. Pending scripts that change nothing on this database (only comments: a change the
+    /// other database needed, numbered on both to keep versions in step) are applied without asking for an upgrade.
+    /// </summary>
+    public static void CheckVersion(int current, IReadOnlyList<(int Version, string Name, string Sql)> scripts, bool upgradeExisting)
+    {
+        var latest = scripts[^1].Version;
+        var pendingChangeNothing = scripts.Where(s => s.Version > current).All(s => ChangesNothing(s.Sql));
+        CheckVersion(current, latest, upgradeExisting || pendingChangeNothing);
+    }
+
+    /// <summary>True for a script of comments and blank lines only.</summary>
+    public static bool ChangesNothing(string sql) =>
+        sql.Split('\n').Select(line => line.Trim()).All(line => line.Length == 0 || line.StartsWith("--", StringComparison.Ordinal));
+
     /// <summary>Throws when the database at <paramref name="current"/> may not be migrated to <paramref name="latest"/> now.</summary>
-    public static void CheckVersion(int current, int latest, bool upgradeExisting)
+    private static void CheckVersion(int current, int latest, bool upgradeExisting)
     {
         if (current > latest)
         {

@@ -51,6 +51,16 @@ internal abstract class SqlDialect
     /// <summary>An ORDER BY direction; NULLs sort first ascending and last descending on both databases.</summary>
     public abstract string Direction(bool ascending);
 
+    /// <summary>
+    /// A FROM item of metric points with the columns of the <c>metrics</c> table (<c>run_key, key, step, timestamp,
+    /// value, is_nan</c>). When a read wants only steps in [<paramref name="firstStep"/>, <paramref name="lastStep"/>]
+    /// (parameter names), PostgreSQL's packed blocks outside that range are skipped before they are unpacked.
+    /// </summary>
+    public abstract string MetricPoints(string? firstStep = null, string? lastStep = null);
+
+    /// <summary>A SELECT of the lowest and highest step of metric <paramref name="key"/> of run <paramref name="runKey"/> (NULLs when none).</summary>
+    public abstract string MetricStepRange(string runKey, string key);
+
     /// <summary>Case-sensitive LIKE.</summary>
     protected abstract string Like(string column, string pattern, SqlParameters parameters);
 
@@ -98,6 +108,12 @@ internal abstract class SqlDialect
             return $"(SELECT j.key AS i, {select} FROM json_each({parameters.Add(Encoding.UTF8.GetString(buffer.ToArray()))}) j) AS {alias}";
         }
 
+        public override string MetricPoints(string? firstStep = null, string? lastStep = null) => "metrics";
+
+        // Two single-aggregate subqueries, so each is one probe of the primary key's end.
+        public override string MetricStepRange(string runKey, string key) =>
+            $"SELECT (SELECT MIN(step) FROM metrics WHERE run_key = {runKey} AND key = {key}), (SELECT MAX(step) FROM metrics WHERE run_key = {runKey} AND key = {key})";
+
         // SQLite's LIKE ignores ASCII case, so a case-sensitive LIKE is compiled to GLOB.
         protected override string Like(string column, string pattern, SqlParameters parameters) =>
             $"{column} GLOB {parameters.Add(LikeToGlob(pattern))}";
@@ -126,6 +142,20 @@ internal abstract class SqlDialect
             var names = string.Join(", ", columns.Select(c => c.Name));
             return $"(SELECT u.o - 1 AS i, {names} FROM unnest({arrays}) WITH ORDINALITY AS u({names}, o)) AS {alias}";
         }
+
+        // The metrics view's unpacking (migration 0008), with the step range also tested on whole blocks. The outer
+        // query's run_key and key conditions reach the blocks' index through the subquery.
+        public override string MetricPoints(string? firstStep = null, string? lastStep = null) => $"""
+            (SELECT b.run_key, b.key, p.step, p.timestamp,
+                CASE WHEN p.value = 'NaN'::float8 THEN 0 ELSE p.value END AS value,
+                CASE WHEN p.value = 'NaN'::float8 THEN 1 ELSE 0 END::bigint AS is_nan
+            FROM metric_blocks b CROSS JOIN LATERAL unnest(b.point_steps, b.point_times, b.point_values) AS p(step, timestamp, value)
+            {(firstStep is null || lastStep is null ? "" : $"WHERE b.last_step >= {firstStep} AND b.first_step <= {lastStep}")}) AS metrics
+            """;
+
+        // The highest last step is one probe of the blocks' index end; the lowest first step reads the key's index entries.
+        public override string MetricStepRange(string runKey, string key) =>
+            $"SELECT MIN(first_step), MAX(last_step) FROM metric_blocks WHERE run_key = {runKey} AND key = {key}";
 
         // ESCAPE '' makes a backslash an ordinary character, as it is in SQLite's GLOB and LIKE.
         protected override string Like(string column, string pattern, SqlParameters parameters) =>

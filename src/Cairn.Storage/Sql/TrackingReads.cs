@@ -94,7 +94,7 @@ internal sealed partial class TrackingReads(ISqlReadSource source)
             var runKey = await RunKeyOfAsync(connection, transaction, query.RunId, cancellationToken) ?? throw StoreErrors.RunNotFound(query.RunId);
             var parameters = new SqlParameters();
             var sql = $"""
-                SELECT value, is_nan, timestamp, step FROM metrics WHERE run_key = {parameters.Add(runKey)} AND key = {parameters.Add(query.Key)}
+                SELECT value, is_nan, timestamp, step FROM {Dialect.MetricPoints()} WHERE run_key = {parameters.Add(runKey)} AND key = {parameters.Add(query.Key)}
                 ORDER BY step, timestamp, value LIMIT {query.MaxResults + 1} OFFSET {query.Offset}
                 """;
             var points = await SqlReads.ListAsync(connection, transaction, sql, parameters,
@@ -115,9 +115,10 @@ internal sealed partial class TrackingReads(ISqlReadSource source)
                 }
 
                 var parameters = new SqlParameters();
+                var (first, last) = (parameters.Add(query.StartStep ?? long.MinValue), parameters.Add(query.EndStep ?? long.MaxValue));
                 var sql = $"""
-                    SELECT DISTINCT step FROM metrics WHERE run_key = {parameters.Add(runKey)} AND key = {parameters.Add(query.Key)}
-                    AND step BETWEEN {parameters.Add(query.StartStep ?? long.MinValue)} AND {parameters.Add(query.EndStep ?? long.MaxValue)} ORDER BY step
+                    SELECT DISTINCT step FROM {Dialect.MetricPoints(first, last)} WHERE run_key = {parameters.Add(runKey)} AND key = {parameters.Add(query.Key)}
+                    AND step BETWEEN {first} AND {last} ORDER BY step
                     """;
                 runs.Add((id, runKey, await SqlReads.ListAsync(connection, transaction, sql, parameters, reader => reader.GetInt64(0), cancellationToken)));
             }
@@ -132,10 +133,13 @@ internal sealed partial class TrackingReads(ISqlReadSource source)
                     continue;
                 }
 
+                // The steps come sorted; their range lets PostgreSQL skip the blocks outside it.
                 var parameters = new SqlParameters();
+                var (first, last) = (parameters.Add(wanted[0]), parameters.Add(wanted[^1]));
                 var sql = $"""
-                    SELECT value, is_nan, timestamp, step FROM metrics
-                    WHERE run_key = {parameters.Add(runKey)} AND key = {parameters.Add(query.Key)} AND {Dialect.InIds("step", wanted, parameters)}
+                    SELECT value, is_nan, timestamp, step FROM {Dialect.MetricPoints(first, last)}
+                    WHERE run_key = {parameters.Add(runKey)} AND key = {parameters.Add(query.Key)} AND step BETWEEN {first} AND {last}
+                    AND {Dialect.InIds("step", wanted, parameters)}
                     ORDER BY step, timestamp, value LIMIT {TrackingLimits.MaxBulkPointsPerRun}
                     """;
                 result.AddRange(await SqlReads.ListAsync(connection, transaction, sql, parameters, reader => new MetricWithRunId(id,
@@ -171,10 +175,11 @@ internal sealed partial class TrackingReads(ISqlReadSource source)
         {
             var runKey = await RunKeyOfAsync(connection, transaction, query.RunId, cancellationToken) ?? throw StoreErrors.RunNotFound(query.RunId);
             var parameters = new SqlParameters();
+            var (first, last) = (parameters.Add(query.StartStep ?? long.MinValue), parameters.Add(query.EndStep ?? long.MaxValue));
             var sql = $"""
-                SELECT value, is_nan, timestamp, step FROM metrics
+                SELECT value, is_nan, timestamp, step FROM {Dialect.MetricPoints(first, last)}
                 WHERE run_key = {parameters.Add(runKey)} AND key = {parameters.Add(query.Key)}
-                AND step BETWEEN {parameters.Add(query.StartStep ?? long.MinValue)} AND {parameters.Add(query.EndStep ?? long.MaxValue)}
+                AND step BETWEEN {first} AND {last}
                 ORDER BY step, timestamp, value
                 """;
             await using var command = SqlReads.Command(connection, transaction, sql, parameters);
@@ -192,10 +197,7 @@ internal sealed partial class TrackingReads(ISqlReadSource source)
         {
             var runKey = await RunKeyOfAsync(connection, transaction, runId, cancellationToken) ?? throw StoreErrors.RunNotFound(runId);
             var parameters = new SqlParameters();
-            var match = $"run_key = {parameters.Add(runKey)} AND key = {parameters.Add(key)}";
-
-            // Two single-aggregate subqueries, so each is one probe of the primary key's end.
-            var sql = $"SELECT (SELECT MIN(step) FROM metrics WHERE {match}), (SELECT MAX(step) FROM metrics WHERE {match})";
+            var sql = Dialect.MetricStepRange(parameters.Add(runKey), parameters.Add(key));
             var rows = await SqlReads.ListAsync(connection, transaction, sql, parameters,
                 reader => reader.IsDBNull(0) ? ((long, long)?)null : (reader.GetInt64(0), reader.GetInt64(1)), cancellationToken);
             return rows[0];

@@ -16,7 +16,7 @@ public static class SqliteMigrator
     internal static void Migrate(SqliteConnection connection, bool upgradeExisting = false)
     {
         var current = CurrentVersion(connection);
-        SchemaScripts.CheckVersion(current, LatestVersion, upgradeExisting);
+        SchemaScripts.CheckVersion(current, Scripts, upgradeExisting);
         foreach (var (version, name, sql) in Scripts.Where(s => s.Version > current))
         {
             using var transaction = connection.BeginTransaction();

@@ -30,7 +30,7 @@ public sealed class SqlitePurgeStore(SqliteDatabase database) : IPurgeStore
                 return false;
             }
 
-            foreach (var sql in PurgeSql.DeleteRun)
+            foreach (var sql in PurgeSql.DeleteRun(PurgeSql.SqlitePoints))
             {
                 context.Command(sql).Bind("@key", key).ExecuteNonQuery();
             }
@@ -46,7 +46,7 @@ public sealed class SqlitePurgeStore(SqliteDatabase database) : IPurgeStore
                 return false;
             }
 
-            foreach (var sql in PurgeSql.DeleteExperiment)
+            foreach (var sql in PurgeSql.DeleteExperiment(PurgeSql.SqlitePoints))
             {
                 context.Command(sql).Bind("@id", id.Value).ExecuteNonQuery();
             }

@@ -1,0 +1,3 @@
+-- PostgreSQL packs metric points into blocks at this version (one row per key per batch instead of one row and one
+-- index entry per point). SQLite keeps one row per point: its writes are local and cheap per row, and its reads
+-- walk the primary key in order. Nothing changes here; the script keeps both databases' versions in step.
