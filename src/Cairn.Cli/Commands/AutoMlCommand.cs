@@ -78,8 +78,9 @@ internal sealed class AutoMlCommand(IConsoleOutput console)
         var sign = spec.Direction == Direction.Maximize ? -1 : 1;
         var board = outcome.Trials.Where(t => t.State == TrialState.Complete && t.ExternalParams.ContainsKey(AutoMlSpace.TrainerParameter))
             .GroupBy(t => (string)t.ExternalParams[AutoMlSpace.TrainerParameter]!)
-            .Select(g => (Trainer: g.Key, Trials: g.Count(), Best: g.OrderBy(t => sign * t.Value!.Value).First()))
-            .OrderBy(r => sign * r.Best.Value!.Value).ToList();
+            .Select(g => (Trainer: g.Key, Trials: g.Count(), Best: g.OrderBy(t => sign * t.Value!.Value).ThenBy(t => t.Number).First()))
+            // Ties go to the trainer that reached the value first, as the study's best trial does.
+            .OrderBy(r => sign * r.Best.Value!.Value).ThenBy(r => r.Best.Number).ToList();
         if (result.GetValue(_json))
         {
             console.Data(JsonSerializer.Serialize(new Dictionary<string, object?>

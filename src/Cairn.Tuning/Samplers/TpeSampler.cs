@@ -79,19 +79,7 @@ public sealed class TpeSampler(int seed = 0, TpeOptions? options = null) : IJoin
             var below = Estimator(distribution, name, good.Where(Has).ToList());
             var above = Estimator(distribution, name, bad.Where(Has).ToList());
             var candidates = below.Sample(random, _options.EiCandidates);
-            var best = 0;
-            var bestScore = double.NaN;
-            for (var i = 0; i < candidates.Length; i++)
-            {
-                // np.argmax: the first maximum.
-                var score = below.LogDensity(candidates[i]) - above.LogDensity(candidates[i]);
-                if (i == 0 || score > bestScore)
-                {
-                    (best, bestScore) = (i, score);
-                }
-            }
-
-            return candidates[best];
+            return candidates[FirstMaximum(candidates.Length, i => below.LogDensity(candidates[i]) - above.LogDensity(candidates[i]))];
         }
     }
 
@@ -217,16 +205,7 @@ public sealed class TpeSampler(int seed = 0, TpeOptions? options = null) : IJoin
             var below = JointEstimator(space, good.Where(t => JointSpace.Covers(t, space)).ToList());
             var above = JointEstimator(space, bad.Where(t => JointSpace.Covers(t, space)).ToList());
             var candidates = below.Sample(random, _options.EiCandidates);
-            var best = 0;
-            var bestScore = double.NaN;
-            for (var i = 0; i < candidates.Length; i++)
-            {
-                var score = below.LogDensity(candidates[i]) - above.LogDensity(candidates[i]);
-                if (i == 0 || score > bestScore)
-                {
-                    (best, bestScore) = (i, score);
-                }
-            }
+            var best = FirstMaximum(candidates.Length, i => below.LogDensity(candidates[i]) - above.LogDensity(candidates[i]));
 
             return space.Select((p, i) => (p.Name, Value: new JointValue(p.Distribution, candidates[best][i]))).ToDictionary(p => p.Name, p => p.Value);
         }
@@ -329,5 +308,22 @@ public sealed class TpeSampler(int seed = 0, TpeOptions? options = null) : IJoin
         }
 
         return weights;
+    }
+
+    /// <summary>The index of the first highest score, as NumPy's argmax picks among ties.</summary>
+    private static int FirstMaximum(int count, Func<int, double> score)
+    {
+        var best = 0;
+        var bestScore = double.NaN;
+        for (var i = 0; i < count; i++)
+        {
+            var value = score(i);
+            if (i == 0 || value > bestScore)
+            {
+                (best, bestScore) = (i, value);
+            }
+        }
+
+        return best;
     }
 }
