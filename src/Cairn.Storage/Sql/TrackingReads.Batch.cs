@@ -27,9 +27,9 @@ internal sealed partial class TrackingReads
                 ("lo", queries.Select(q => q.StartStep ?? long.MinValue).ToArray()),
                 ("hi", queries.Select(q => q.EndStep ?? long.MaxValue).ToArray()));
             var sql = $"""
-                SELECT q.i, m.value, m.is_nan, m.timestamp, m.step FROM {table}
-                JOIN metrics m ON m.run_key = q.run_key AND m.key = q.key AND m.step BETWEEN q.lo AND q.hi
-                ORDER BY q.i, m.step, m.timestamp, m.value
+                SELECT q.i, metrics.value, metrics.is_nan, metrics.timestamp, metrics.step FROM {table}
+                JOIN {Dialect.MetricPoints()} ON metrics.run_key = q.run_key AND metrics.key = q.key AND metrics.step BETWEEN q.lo AND q.hi
+                ORDER BY q.i, metrics.step, metrics.timestamp, metrics.value
                 """;
             await using var command = SqlReads.Command(connection, transaction, sql, parameters);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
