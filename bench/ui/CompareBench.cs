@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Cairn.Core.Tracking;
 using Cairn.Server;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,7 @@ internal static class CompareBench
     private const int HistoryLength = 50;
 
     /// <summary><paramref name="only"/> is <c>parallel</c> or <c>compare</c> to measure one page (null: both).</summary>
-    public static async Task RunAsync(int runCount, string backend, string folder, string? only = null)
+    public static async Task RunAsync(int runCount, string backend, string folder, string? only = null, string? traceFolder = null)
     {
         Console.WriteLine($"compare: parallel coordinates over {runCount:N0} runs, compare {CompareRuns} runs × {Keys} metrics; backend {Cairn.Storage.BackendStoreUri.Redact(backend)}");
         var app = CairnApp.Create(["--Server:Port=0", $"--Storage:BackendStoreUri={backend}", $"--Artifacts:Destination={folder}/artifacts", "--Logging:LogLevel:Default=Warning"]);
@@ -90,12 +91,17 @@ internal static class CompareBench
             Args = ["--no-sandbox", "--disable-dev-shm-usage", ChromiumFeatures.DisableSwitch()],
         });
         var drawTimes = new List<double>();
-        // As in PaintBench: the tab is opened outside the clock (a user's browser is already open), which runs from
-        // navigation until every selector is in the page.
-        async Task Paint(string name, string target, string url, params string[] selectors) => await timings.MeasureTimed(name, target, async () =>
+        var phases = new List<double[]>();
+        var drawn = new List<double>();
+        // The tab is opened outside the clock (a user's browser is already open). Two figures per navigation:
+        // "drawn": the page's own clock, from navigation start to the frame after every selector is in the document (an
+        // init script watches the parser's mutations, so nothing polls the page while it loads); "Playwright's sighting":
+        // from navigation, through the load event, until Playwright has found every selector.
+        async Task Paint(string name, string target, string url, string[] selectors) => await timings.MeasureTimed(name + ", Playwright's sighting", "—", async () =>
         {
             var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
             var page = await context.NewPageAsync();
+            await page.AddInitScriptAsync(DrawnProbe.Replace("__SELECTORS__", JsonSerializer.Serialize(selectors), StringComparison.Ordinal));
             var clock = Stopwatch.StartNew();
             await page.GotoAsync(new Uri(address, url).ToString(), new() { Timeout = 120_000 });
             foreach (var selector in selectors)
@@ -104,6 +110,9 @@ internal static class CompareBench
             }
 
             var elapsed = clock.Elapsed;
+            drawn.Add(await (await page.WaitForFunctionAsync("() => window.__cairnDrawn.painted >= 0 && window.__cairnDrawn.painted",
+                null, new() { Timeout = 120_000 })).JsonValueAsync<double>());
+            phases.Add(await page.EvaluateAsync<double[]>(NavigationPhases));
             if (await page.Locator("cairn-parallel[data-paint-ms]").CountAsync() > 0)
             {
                 drawTimes.Add(double.Parse((await page.Locator("cairn-parallel").GetAttributeAsync("data-paint-ms"))!, CultureInfo.InvariantCulture));
@@ -113,12 +122,22 @@ internal static class CompareBench
             return elapsed;
         });
 
+        // Runs Paint and records its "drawn" figures (the warm-up navigation's left out, as Timings leaves out its time).
+        async Task Drawn(string name, string target, string url, params string[] selectors)
+        {
+            phases.Clear();
+            drawn.Clear();
+            await Paint(name, target, url, selectors);
+            timings.Record(name + ", drawn", target, drawn.Skip(1).ToList());
+            PrintPhases(phases);
+        }
+
         if (parallel)
         {
-            await Paint("parallel coordinates, paint, baseline (filter matching no run)", "—",
+            await Drawn("parallel coordinates, paint, baseline (filter matching no run)", "—",
                 $"/experiments/{wide}/parallel?filter={Uri.EscapeDataString("params.p00 = 'none'")}", "[data-run-count='0']");
             drawTimes.Clear();
-            await Paint($"parallel coordinates over {runCount:N0} runs, paint (to the canvas drawn)", "< 1 s",
+            await Drawn($"parallel coordinates over {runCount:N0} runs, paint (to the canvas drawn)", "< 1 s",
                 $"/experiments/{wide}/parallel", $"cairn-parallel[data-drawn='{runCount}']");
         }
 
@@ -137,12 +156,57 @@ internal static class CompareBench
         ];
         if (compare)
         {
-            await Paint("compare 2 runs × 20 metrics, paint (baseline)", "—", CompareUrl(compared.Take(2)), compareDrawn(2));
-            await Paint($"compare {CompareRuns} runs × {Keys} metrics, paint (diff, overlay chart, scatter, box, contour, parallel, best step)", "< 1.5 s",
+            await Drawn("compare 2 runs × 20 metrics, paint (baseline)", "—", CompareUrl(compared.Take(2)), compareDrawn(2));
+            await Drawn($"compare {CompareRuns} runs × {Keys} metrics, paint (diff, overlay chart, scatter, box, contour, parallel, best step)", "< 1.5 s",
                 CompareUrl(compared), compareDrawn(CompareRuns));
+            if (traceFolder is not null)
+            {
+                Directory.CreateDirectory(traceFolder);
+                var file = Path.Combine(traceFolder, "compare.json");
+                await PaintProbe.TraceAsync(browser, new Uri(address, CompareUrl(compared)), "table.diff tbody tr", file);
+                Console.WriteLine($"trace of one warm navigation: {file}");
+            }
         }
 
         await app.StopAsync();
         timings.PrintTable();
+    }
+
+    /// <summary>Sets <c>window.__cairnDrawn.painted</c> (ms from navigation start) at the frame after the selectors are all in the document.</summary>
+    private const string DrawnProbe = """
+        (() => {
+            const selectors = __SELECTORS__;
+            const seen = window.__cairnDrawn = { present: -1, painted: -1 };
+            const check = () => {
+                if (seen.present >= 0 || !selectors.every(s => document.querySelector(s))) return;
+                seen.present = performance.now();
+                watcher.disconnect();
+                requestAnimationFrame(() => setTimeout(() => seen.painted = performance.now(), 0));
+            };
+            const watcher = new MutationObserver(check);
+            watcher.observe(document, { childList: true, subtree: true, attributes: true });
+        })();
+        """;
+
+    /// <summary>The browser's own navigation timeline: [response start, response end, DOM interactive, DOMContentLoaded end,
+    /// load end, first contentful paint, HTML bytes decoded, long-task time].</summary>
+    private const string NavigationPhases = """
+        () => {
+            const n = performance.getEntriesByType('navigation')[0];
+            const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+            return [n.responseStart, n.responseEnd, n.domInteractive, n.domContentLoadedEventEnd, n.loadEventEnd, fcp ? fcp.startTime : -1, n.decodedBodySize];
+        }
+        """;
+
+    private static void PrintPhases(List<double[]> phases)
+    {
+        string Median(int i)
+        {
+            var values = phases.Select(p => p[i]).Order().ToList();
+            return values[values.Count / 2].ToString("0", CultureInfo.InvariantCulture);
+        }
+
+        Console.WriteLine($"  browser medians (ms from navigation): first byte {Median(0)}, last byte {Median(1)}, DOM interactive {Median(2)}, " +
+            $"DOMContentLoaded {Median(3)}, load {Median(4)}, first contentful paint {Median(5)}; HTML {Median(6)} bytes");
     }
 }

@@ -80,13 +80,13 @@ internal static class PaintProbe
             ["transferMode"] = "ReportEvents",
             ["traceConfig"] = new Dictionary<string, object>
             {
-                ["includedCategories"] = new[] { "devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "blink.user_timing",
+                ["includedCategories"] = new[] { "toplevel", "devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "blink.user_timing",
                     "loading", "navigation", "disabled-by-default-devtools.timeline.frame" },
             },
         });
         await page.GotoAsync(url.ToString(), new() { Timeout = 60_000 });
         await page.Locator(selector).First.WaitForAsync(new() { Timeout = 60_000 });
-        await page.Locator("main[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+        await page.Locator("main[data-interactive='true'], main[data-interactive='static']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
         await page.WaitForTimeoutAsync(200);
         await cdp.SendAsync("Tracing.end");
         await complete.Task.WaitAsync(TimeSpan.FromSeconds(60));

@@ -9,7 +9,7 @@
 //   dotnet run --project bench/ui -c Release -- [--runs 100000] [--points 1000000] [--postgres | --backend-store-uri URI]
 //       [--seed sql|store] [--repeats 20] [--chart-only] [--server-only] [--trace FOLDER] [--chromium-defaults]
 //   dotnet run --project bench/ui -c Release -- --registry-models 1000 [--backend-store-uri URI]   (RegistryBench.cs)
-//   dotnet run --project bench/ui -c Release -- --compare-runs 10000 [--only parallel|compare] [--backend-store-uri URI]   (CompareBench.cs)
+//   dotnet run --project bench/ui -c Release -- --compare-runs 10000 [--only parallel|compare] [--trace FOLDER] [--backend-store-uri URI]   (CompareBench.cs)
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
@@ -40,7 +40,7 @@ if (options.TryGetValue("registry-models", out var registryModels))
 
 if (options.TryGetValue("compare-runs", out var compareRuns))
 {
-    await CompareBench.RunAsync(int.Parse(compareRuns, CultureInfo.InvariantCulture), backend, folder, options.GetValueOrDefault("only"));
+    await CompareBench.RunAsync(int.Parse(compareRuns, CultureInfo.InvariantCulture), backend, folder, options.GetValueOrDefault("only"), options.GetValueOrDefault("trace"));
     return;
 }
 

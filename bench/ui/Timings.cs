@@ -26,9 +26,15 @@ internal sealed class Timings(int repeats)
             elapsed.Add((await action()).TotalMilliseconds);
         }
 
-        elapsed.Sort();
-        var p50 = elapsed[elapsed.Count / 2];
-        var p95 = elapsed[(int)Math.Ceiling(elapsed.Count * 0.95) - 1];
+        Record(name, target, elapsed);
+    }
+
+    /// <summary>Adds a row for times measured elsewhere (the browser's own figures).</summary>
+    public void Record(string name, string target, List<double> times)
+    {
+        times.Sort();
+        var p50 = times[times.Count / 2];
+        var p95 = times[(int)Math.Ceiling(times.Count * 0.95) - 1];
         _results.Add((name, p50, p95, target));
         Console.WriteLine($"{name}: p50 {p50:0.0} ms, p95 {p95:0.0} ms (target {target})");
     }

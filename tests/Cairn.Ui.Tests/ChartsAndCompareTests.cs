@@ -100,6 +100,8 @@ public sealed class ChartsAndCompareTests(UiServer ui) : IClassFixture<UiServer>
         var page = await ui.Browser.NewPageAsync();
         await Browser.OpenAsync(page, ui.Url($"/experiments/{experimentId}"));
         await page.GetByRole(AriaRole.Link, new() { Name = "Compare runs" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"compare\\?experiment={experimentId}$"));
+        await Browser.WaitForInteractiveAsync(page);
         await page.GetByLabel("Compare baseline-run").CheckAsync();
         await page.GetByLabel("Compare candidate-run").CheckAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Compare 2 runs" }).ClickAsync();
@@ -110,15 +112,15 @@ public sealed class ChartsAndCompareTests(UiServer ui) : IClassFixture<UiServer>
         await Expect(table.Locator("tr[data-field='params.seed']")).ToHaveCountAsync(0);
         await Expect(page.Locator("p[data-hidden]")).ToBeVisibleAsync();
         Assert.Equal("1", await page.Locator("p[data-hidden]").GetAttributeAsync("data-hidden"));
-        var loss = table.Locator($"tr[data-field='metrics.val_loss'] td[data-run-id='{second}'] .delta");
+        var loss = (await DiffCellAsync(table, "metrics.val_loss", second)).Locator(".delta");
         await Expect(loss).ToHaveTextAsync("Δ -0.3 (-42.9 %)");
-        await Expect(table.Locator($"tr[data-field='params.lr'] td[data-run-id='{second}'] .delta")).ToHaveTextAsync("Δ +0.1 (+100 %)");
+        await Expect((await DiffCellAsync(table, "params.lr", second)).Locator(".delta")).ToHaveTextAsync("Δ +0.1 (+100 %)");
         await Browser.ScreenshotAsync(page, "compare-two-runs");
 
         // Pinning the other run turns the Δ around, and the choice is in the address.
         await page.GetByLabel("Baseline run").SelectOptionAsync(second);
         await Expect(page).ToHaveURLAsync(new Regex($"baseline={second}"));
-        await Expect(table.Locator($"tr[data-field='metrics.val_loss'] td[data-run-id='{first}'] .delta")).ToHaveTextAsync("Δ +0.3 (+75 %)");
+        await Expect((await DiffCellAsync(table, "metrics.val_loss", first)).Locator(".delta")).ToHaveTextAsync("Δ +0.3 (+75 %)");
         await page.GetByLabel("Show identical values").CheckAsync();
         await Expect(table.Locator("tr[data-field='params.seed']")).ToHaveCountAsync(1);
 
@@ -131,6 +133,20 @@ public sealed class ChartsAndCompareTests(UiServer ui) : IClassFixture<UiServer>
         await Expect(best.Locator($"tr[data-run-id='{first}'] td").Nth(3)).ToHaveTextAsync("0.8");
         await Expect(best.Locator($"tr[data-run-id='{second}'] td").Nth(3)).ToHaveTextAsync("0.9");
         await Browser.ScreenshotAsync(page, "compare-baseline-switched");
+
+        // The overlaid chart is interactive on the otherwise circuit-less page: it zooms.
+        await Browser.WaitForInteractiveAsync(page);
+        var chart = page.Locator("figure.chart");
+        await chart.GetByRole(AriaRole.Button, new() { Name = "Zoom in on test_acc" }).ClickAsync();
+        await Expect(chart.GetByRole(AriaRole.Button, new() { Name = "Reset zoom of test_acc" })).ToBeEnabledAsync();
+
+        // Back, choice by choice: the baseline is the first run again.
+        await page.GoBackAsync();
+        await page.GoBackAsync();
+        await page.GoBackAsync();
+        await page.GoBackAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"compare\\?runs={first},{second}$"));
+        await Expect((await DiffCellAsync(table, "metrics.val_loss", second)).Locator(".delta")).ToHaveTextAsync("Δ -0.3 (-42.9 %)");
 
         // Narrow window: still usable.
         await page.SetViewportSizeAsync(480, 800);
@@ -146,6 +162,14 @@ public sealed class ChartsAndCompareTests(UiServer ui) : IClassFixture<UiServer>
         await Expect(page.Locator(".empty")).ToContainTextAsync("compare?runs=ID1,ID2");
         await Browser.OpenAsync(page, ui.Url($"/compare?runs={Guid.NewGuid():N}"));
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("No run has the id");
+    }
+
+    /// <summary>The diff table's cell of a field for a run: the cell under the run's column heading.</summary>
+    private static async Task<ILocator> DiffCellAsync(ILocator table, string field, string runId)
+    {
+        await Expect(table.Locator($"thead th[data-run-id='{runId}']")).ToHaveCountAsync(1);
+        var headings = await table.Locator("thead th").EvaluateAllAsync<string[]>("cells => cells.map(c => c.dataset.runId || '')");
+        return table.Locator($"tr[data-field='{field}'] > :nth-child({Array.IndexOf(headings, runId) + 1})");
     }
 
     private static async Task<int> DrawnPointsAsync(IPage page, string selector)

@@ -50,12 +50,24 @@ public sealed class Browser : IAsyncLifetime
         TestContext.Current.AddAttachment(name, png, "image/png");
     }
 
-    /// <summary>Opens <paramref name="url"/> and waits until the page is interactive (its Blazor circuit is connected).</summary>
+    /// <summary>Opens <paramref name="url"/> and waits until the page is interactive (see <see cref="WaitForInteractiveAsync"/>).</summary>
     public static async Task OpenAsync(IPage page, string url)
     {
         await page.GotoAsync(url);
-        await page.Locator("main[data-interactive=true]").WaitForAsync();
+        await WaitForInteractiveAsync(page);
     }
+
+    /// <summary>
+    /// Waits until the page's Blazor circuit is connected, or, on a page rendered without one (the compare page), until
+    /// Blazor has started and each interactive island says it is interactive.
+    /// </summary>
+    public static Task WaitForInteractiveAsync(IPage page) => page.WaitForFunctionAsync("""
+        () => {
+            const main = document.querySelector('main');
+            return main?.dataset.interactive === 'true'
+                || (main?.dataset.interactive === 'static' && !!window.Blazor && !document.querySelector('[data-interactive=false]'));
+        }
+        """);
 
     public async ValueTask DisposeAsync()
     {

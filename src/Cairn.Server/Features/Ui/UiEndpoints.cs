@@ -17,6 +17,9 @@ public static class UiEndpoints
     /// <summary>Cairn's own canvas renderer (parallel coordinates past ~2,000 lines).</summary>
     internal static readonly UiAsset ChartsScript = new("/ui/cairn-charts.js", "Cairn.Ui/cairn-charts.js", "text/javascript");
 
+    /// <summary>Address-bound controls of the pages rendered without a circuit (the compare page).</summary>
+    internal static readonly UiAsset PageScript = new("/ui/cairn-page.js", "Cairn.Ui/cairn-page.js", "text/javascript");
+
     public static WebApplicationBuilder AddUi(this WebApplicationBuilder builder)
     {
         // A page hands what it read while prerendering to its circuit ([PersistentState]) in the circuit's first message;
@@ -32,7 +35,7 @@ public static class UiEndpoints
 
     public static WebApplication MapUi(this WebApplication app)
     {
-        foreach (var asset in new[] { Script, Stylesheet, ChartsScript })
+        foreach (var asset in new[] { Script, Stylesheet, ChartsScript, PageScript })
         {
             app.MapGet(asset.Path, asset.Serve).ExcludeFromDescription();
         }

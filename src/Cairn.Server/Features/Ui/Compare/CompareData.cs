@@ -76,3 +76,6 @@ public sealed class CompareData(IReadOnlyList<Run> runs, IReadOnlyList<RunMetric
 
     public static string Label(RunId id, string? name) => string.IsNullOrEmpty(name) ? id.Value[..8] : name;
 }
+
+/// <summary>A run the compare page's picker offers: its id, label and start time as shown.</summary>
+public sealed record PickCandidate(string RunId, string Label, string Started);
