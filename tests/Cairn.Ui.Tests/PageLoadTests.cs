@@ -14,7 +14,8 @@ namespace Cairn.Ui.Tests;
 /// </summary>
 public sealed partial class PageLoadTests(UiServer ui) : IClassFixture<UiServer>
 {
-    [GeneratedRegex("""src="(/_framework/blazor\.web\.js\?v=([0-9a-f]{16}))[">]""")]
+    // The page's own script loads Blazor's after the first frame, from its data-blazor attribute.
+    [GeneratedRegex("""data-blazor="(/_framework/blazor\.web\.js\?v=([0-9a-f]{16}))[">]""")]
     private static partial Regex ScriptTag();
 
     [GeneratedRegex("""href="(/ui/cairn\.css\?v=[0-9a-f]{16})[">]""")]
