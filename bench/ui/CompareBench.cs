@@ -97,7 +97,7 @@ internal static class CompareBench
         // "drawn": the page's own clock, from navigation start to the frame after every selector is in the document (an
         // init script watches the parser's mutations, so nothing polls the page while it loads); "Playwright's sighting":
         // from navigation, through the load event, until Playwright has found every selector.
-        async Task Paint(string name, string target, string url, string[] selectors) => await timings.MeasureTimed(name + ", Playwright's sighting", "—", async () =>
+        async Task Paint(string name, string url, string[] selectors) => await timings.MeasureTimed(name + ", Playwright's sighting", "—", async () =>
         {
             var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
             var page = await context.NewPageAsync();
@@ -112,7 +112,7 @@ internal static class CompareBench
             var elapsed = clock.Elapsed;
             drawn.Add(await (await page.WaitForFunctionAsync("() => window.__cairnDrawn.painted >= 0 && window.__cairnDrawn.painted",
                 null, new() { Timeout = 120_000 })).JsonValueAsync<double>());
-            phases.Add(await page.EvaluateAsync<double[]>(NavigationPhases));
+            phases.Add(await page.EvaluateAsync<double[]>(PaintProbe.NavigationTimeline));
             if (await page.Locator("cairn-parallel[data-paint-ms]").CountAsync() > 0)
             {
                 drawTimes.Add(double.Parse((await page.Locator("cairn-parallel").GetAttributeAsync("data-paint-ms"))!, CultureInfo.InvariantCulture));
@@ -127,7 +127,7 @@ internal static class CompareBench
         {
             phases.Clear();
             drawn.Clear();
-            await Paint(name, target, url, selectors);
+            await Paint(name, url, selectors);
             timings.Record(name + ", drawn", target, drawn.Skip(1).ToList());
             PrintPhases(phases);
         }
@@ -186,16 +186,6 @@ internal static class CompareBench
             const watcher = new MutationObserver(check);
             watcher.observe(document, { childList: true, subtree: true, attributes: true });
         })();
-        """;
-
-    /// <summary>The browser's own navigation timeline: [response start, response end, DOM interactive, DOMContentLoaded end,
-    /// load end, first contentful paint, HTML bytes decoded, long-task time].</summary>
-    private const string NavigationPhases = """
-        () => {
-            const n = performance.getEntriesByType('navigation')[0];
-            const fcp = performance.getEntriesByName('first-contentful-paint')[0];
-            return [n.responseStart, n.responseEnd, n.domInteractive, n.domContentLoadedEventEnd, n.loadEventEnd, fcp ? fcp.startTime : -1, n.decodedBodySize];
-        }
         """;
 
     private static void PrintPhases(List<double[]> phases)

@@ -22,16 +22,6 @@ internal sealed class PaintBench(IPlaywright playwright, IBrowser browser, Uri a
     /// <summary>When set, one traced navigation per page is written here as a Chromium trace (see PaintProbe.TraceAsync).</summary>
     public string? TraceFolder { get; init; }
 
-    private const string Breakdown = """
-        () => {
-            const n = performance.getEntriesByType('navigation')[0];
-            const fcp = performance.getEntriesByName('first-contentful-paint')[0];
-            const script = performance.getEntriesByType('resource').find(r => r.name.includes('/_framework/blazor.web.js'));
-            return [n.responseStart, n.responseEnd, n.domContentLoadedEventEnd, n.loadEventEnd, fcp ? fcp.startTime : -1,
-                script ? script.transferSize : -1];
-        }
-        """;
-
     private readonly List<string> _rows = [];
     private readonly List<string> _breakdowns = [];
     private readonly HttpClient _http = new() { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
@@ -162,9 +152,9 @@ internal sealed class PaintBench(IPlaywright playwright, IBrowser browser, Uri a
             await page.Locator("main[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
             var interactive = clock.Elapsed.TotalMilliseconds;
             await page.WaitForLoadStateAsync(LoadState.Load, new() { Timeout = 60_000 });
-            var t = await page.EvaluateAsync<double[]>(Breakdown);
+            var t = await page.EvaluateAsync<double[]>(PaintProbe.NavigationTimeline);
             var browserPaint = await PaintProbe.ReadAsync(page);
-            return new Sample(painted, interactive, t[0], t[1], t[2], t[3], t[4], t[5], browserPaint);
+            return new Sample(painted, interactive, t[0], t[1], t[3], t[4], t[5], t[7], browserPaint);
         }
         finally
         {

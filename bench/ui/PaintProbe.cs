@@ -48,6 +48,21 @@ internal static class PaintProbe
         }
         """;
 
+    /// <summary>
+    /// The page's navigation timeline, in ms from navigation start: [first byte, last byte, DOM interactive,
+    /// DOMContentLoaded end, load end, first contentful paint (-1: none), HTML bytes decoded, Blazor script bytes on
+    /// the wire (0 when cached, -1 when not loaded)].
+    /// </summary>
+    public const string NavigationTimeline = """
+        () => {
+            const n = performance.getEntriesByType('navigation')[0];
+            const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+            const script = performance.getEntriesByType('resource').find(r => r.name.includes('/_framework/blazor.web.js'));
+            return [n.responseStart, n.responseEnd, n.domInteractive, n.domContentLoadedEventEnd, n.loadEventEnd,
+                fcp ? fcp.startTime : -1, n.decodedBodySize, script ? script.transferSize : -1];
+        }
+        """;
+
     public static Task InstallAsync(IPage page, string selector) =>
         page.AddInitScriptAsync(InitScript.Replace("__SELECTOR__", JsonSerializer.Serialize(selector), StringComparison.Ordinal));
 
